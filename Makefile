@@ -1,0 +1,57 @@
+# The IMP+ pre-screening assistant. `make run` and `make test` do all the set-up on a fresh clone.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := PYTHONPATH=$(CURDIR) SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=3 $(VENV)/bin/rasa
+STAMP := $(VENV)/.installed
+MODEL = models/impplus-$(shell scripts/model_is_current.sh --print).tar.gz
+
+.PHONY: install train run shell test lint unit validate nlu-eval stories e2e bench bench-engine clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt constraints.txt
+	@test -x $(PY) || "$$(scripts/find_python.sh)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==24.3.1"
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	@touch $(STAMP)
+
+# Trains only when there is no model for the current config, domain and training data.
+train: install
+	@if scripts/model_is_current.sh; then echo "Model is up to date: $(MODEL)"; else \
+	  $(RASA) train --fixed-model-name "$(notdir $(basename $(basename $(MODEL))))" --out models; fi
+
+run: train
+	scripts/run.sh
+
+shell: train
+	scripts/shell.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+unit: install
+	$(PY) -m pytest -q tests/engine tests/nlu tests/nlu_components tests/actions
+
+validate: install
+	$(RASA) data validate --fail-on-warnings
+
+nlu-eval: train
+	$(PY) -m pytest -q tests/nlu_eval
+
+stories: train
+	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out reports/stories
+
+e2e: train
+	$(PY) -m pytest -q tests/e2e
+
+test: lint unit validate nlu-eval stories e2e
+
+bench-engine: install
+	$(PY) benchmarks/bench_engine.py
+
+bench: train bench-engine
+	$(PY) benchmarks/bench_assistant.py
+
+clean:
+	rm -rf models reports var .pytest_cache

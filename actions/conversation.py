@@ -1,0 +1,106 @@
+"""Small talk, fallback, stopping, switching language and "why do you ask?"."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.conversation_state import in_screening, language_of, latest_intent, requested_field
+from actions.texts import entry, text
+
+# Intent → message key for the replies that need no logic.
+REPLIES = {
+    "greet": "greet",
+    "thanks": "thanks",
+    "goodbye": "goodbye",
+    "bot_challenge": "bot_challenge",
+    "out_of_scope": "out_of_scope",
+    "human_handoff": "human_handoff",
+    "affirm": "affirm_outside",
+    "deny": "deny_outside",
+    "dont_know": "deny_outside",
+}
+WITH_MENU = frozenset({"greet", "out_of_scope", "affirm", "deny", "dont_know"})
+
+
+class ActionRespond(Action):
+    """Replies to small talk in the person's language."""
+
+    def name(self) -> str:
+        return "action_respond"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang = language_of(tracker)
+        intent = latest_intent(tracker) or ""
+        key = REPLIES.get(intent, "fallback")
+        buttons = entry(lang, "menu_buttons") if intent in WITH_MENU and not in_screening(tracker) else []
+        dispatcher.utter_message(text=text(lang, key), buttons=buttons)
+        return []
+
+
+class ActionFallback(Action):
+    """Says it didn't understand and what it can do, instead of guessing."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang = language_of(tracker)
+        dispatcher.utter_message(text=text(lang, "fallback"), buttons=entry(lang, "menu_buttons"))
+        return []
+
+
+class ActionStopScreening(Action):
+    """Stops the questions, keeping the answers given so far."""
+
+    def name(self) -> str:
+        return "action_stop_screening"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang = language_of(tracker)
+        if not in_screening(tracker):
+            dispatcher.utter_message(text=text(lang, "nothing_to_stop"))
+            return []
+        dispatcher.utter_message(text=text(lang, "stopped"))
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("failed_attempts", 0)]
+
+
+class ActionSwitchLanguage(Action):
+    """Confirms the switch; the language slot itself was already set when the message was read."""
+
+    def name(self) -> str:
+        return "action_switch_language"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(text=text(language_of(tracker), "switched"))
+        return []
+
+
+class ActionExplainQuestion(Action):
+    """Answers "why do you ask?" with the rule behind the question."""
+
+    def name(self) -> str:
+        return "action_explain_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang = language_of(tracker)
+        requested = requested_field(tracker)
+        key = f"questions.{requested}.why" if requested else "why_none"
+        dispatcher.utter_message(text=text(lang, key))
+        return []
+
+
+__all__ = ["ActionRespond", "ActionFallback", "ActionStopScreening", "ActionSwitchLanguage",
+           "ActionExplainQuestion", "latest_intent"]

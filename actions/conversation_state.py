@@ -1,0 +1,44 @@
+"""Reading the conversation's state from a Rasa tracker: language, profile, what was asked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions.language import DEFAULT_LANGUAGE, SUPPORTED
+from eligibility import PROFILE_FIELDS, Profile
+
+SCREENING_FORM = "screening_form"
+
+
+def language_of(tracker: Tracker) -> str:
+    lang = tracker.get_slot("language")
+    return lang if lang in SUPPORTED else DEFAULT_LANGUAGE
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def in_screening(tracker: Tracker) -> bool:
+    return (tracker.active_loop or {}).get("name") == SCREENING_FORM
+
+
+def requested_field(tracker: Tracker) -> str | None:
+    """The profile field the assistant is waiting for, if a screening is under way."""
+    requested = tracker.get_slot("requested_slot")
+    return requested if in_screening(tracker) and requested in PROFILE_FIELDS else None
+
+
+def profile_of(tracker: Tracker) -> Profile:
+    values: dict[str, Any] = {name: tracker.get_slot(name) for name in PROFILE_FIELDS}
+    return Profile(**{name: value for name, value in values.items() if value is not None})
+
+
+def skipped_fields(tracker: Tracker) -> list[str]:
+    return [name for name in tracker.get_slot("skipped_fields") or [] if name in PROFILE_FIELDS]

@@ -1,0 +1,201 @@
+"""The eligibility check as a Rasa form whose questions come from the engine.
+
+Each user turn, `action_read_message` (a custom slot mapping, so Rasa runs it after every message) keeps
+the language and takes every fact the message states. The form's validation asks the engine for the next
+question that can still change the verdict, or ends the form as soon as the verdict is known.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.clock import today
+from actions.conversation_state import (
+    in_screening,
+    language_of,
+    latest_intent,
+    latest_text,
+    profile_of,
+    requested_field,
+    skipped_fields,
+)
+from actions.language import detect_language, requested_language
+from actions.profile_updates import read_message
+from actions.texts import entry, text
+from eligibility import PROFILE_FIELDS, assess
+
+# Answers that should have filled the question asked; anything else (a question, small talk) is an
+# interruption after which the form simply asks again.
+ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "nlu_fallback"})
+# After this many unusable answers the question is shown with its choices; one more and it is skipped.
+CHOICES_AFTER = 2
+SKIP_AFTER = 3
+
+
+class ActionReadMessage(Action):
+    """Keeps the conversation's language and records every profile fact in the latest message."""
+
+    def name(self) -> str:
+        return "action_read_message"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events: list[EventType] = []
+        current = tracker.get_slot("language")
+        message_text = latest_text(tracker)
+        intent = latest_intent(tracker)
+        if intent == "switch_language":
+            lang = requested_language(message_text, current)
+        else:
+            lang = detect_language(message_text, current) or current or _channel_language(tracker)
+        if lang and lang != current:
+            events.append(SlotSet("language", lang))
+
+        reading = read_message(intent, (tracker.latest_message or {}).get("entities") or [],
+                               requested_field(tracker))
+        for name, value in reading.updates.items():
+            if tracker.get_slot(name) != value:
+                events.append(SlotSet(name, value))
+        if reading.place and reading.updates.get("residence"):
+            events.append(SlotSet("place", reading.place))
+        elif "residence" in reading.updates and tracker.get_slot("place"):
+            events.append(SlotSet("place", None))
+
+        skipped = skipped_fields(tracker)
+        now_skipped = [name for name in skipped if name not in reading.updates]
+        if reading.dont_know and reading.dont_know not in now_skipped:
+            now_skipped.append(reading.dont_know)
+        if now_skipped != skipped:
+            events.append(SlotSet("skipped_fields", now_skipped))
+        return events
+
+
+def _channel_language(tracker: Tracker) -> str | None:
+    """A language the channel told us (e.g. the website widget's language switch), if any."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    lang = str(metadata.get("language") or "")[:2].lower()
+    return lang if lang in ("en", "fr") else None
+
+
+class ValidateScreeningForm(Action):
+    """Decides the next question with the engine; counts answers it couldn't use.
+
+    A message that is neither an answer nor a fact (a question, small talk, "why do you ask?") gets no
+    events back: Rasa then rejects the form for this turn and the interruption rules answer it, after
+    which the form resumes here and asks again.
+    """
+
+    def name(self) -> str:
+        return "validate_screening_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        activating = not in_screening(tracker)
+        resuming = _resuming_after_interruption(tracker)
+        intent = latest_intent(tracker)
+        answered = intent in ANSWER_INTENTS | {"dont_know"} or _facts_this_turn(tracker)
+        if not (activating or resuming or answered):
+            return []
+        skipped = skipped_fields(tracker)
+        requested = requested_field(tracker)
+        failures = int(tracker.get_slot("failed_attempts") or 0)
+        unanswered = bool(requested) and tracker.get_slot(requested) is None and requested not in skipped
+        failures = failures + 1 if unanswered and not resuming and intent in ANSWER_INTENTS else 0
+        events: list[EventType] = []
+        if failures >= SKIP_AFTER and requested:
+            skipped = [*skipped, requested]
+            events.append(SlotSet("skipped_fields", skipped))
+            failures = 0
+        assessment = assess(profile_of(tracker), on=today(), skip=skipped)
+        events += [
+            SlotSet("failed_attempts", failures),
+            SlotSet("verdict", assessment.verdict),
+            SlotSet("requested_slot", assessment.next_question),
+        ]
+        return events
+
+
+def _events_since_user_message(tracker: Tracker) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        events.append(event)
+    return events
+
+
+def _resuming_after_interruption(tracker: Tracker) -> bool:
+    """True when the form was rejected this turn, or another action answered before it came back."""
+    own = {"action_listen", "action_extract_slots", "screening_form", "validate_screening_form", None}
+    return any(event.get("event") == "action_execution_rejected"
+               or (event.get("event") == "action" and event.get("name") not in own)
+               for event in _events_since_user_message(tracker))
+
+
+def _facts_this_turn(tracker: Tracker) -> bool:
+    return any(event.get("event") == "slot" and event.get("name") in PROFILE_FIELDS
+               for event in _events_since_user_message(tracker))
+
+
+class AskForField(Action, ABC):
+    """Asks for one profile field, in the person's language, with its answer buttons.
+
+    A first unusable answer gets a short "sorry"; the second one explains what is needed and shows
+    every choice, so the person is never stuck in a loop.
+    """
+
+    @property
+    @abstractmethod
+    def field_name(self) -> str:
+        """The profile field this action asks for."""
+
+    def name(self) -> str:
+        return f"action_ask_{self.field_name}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang = language_of(tracker)
+        failures = int(tracker.get_slot("failed_attempts") or 0)
+        parts: list[str] = []
+        if latest_intent(tracker) == "check_eligibility" and not _anything_known(tracker):
+            parts.append(text(lang, "start_check"))
+        if failures >= CHOICES_AFTER:
+            parts += [text(lang, "choices_prefix"), text(lang, f"questions.{self.field_name}.help")]
+        elif failures == 1:
+            parts.append(text(lang, "retry_prefix"))
+        parts.append(text(lang, f"questions.{self.field_name}.ask"))
+        dispatcher.utter_message(text=" ".join(parts), buttons=answer_buttons(lang, self.field_name,
+                                                                              failures >= CHOICES_AFTER))
+        return []
+
+
+def answer_buttons(lang: str, field_name: str, all_choices: bool) -> list[dict[str, Any]]:
+    """Quick replies for a question; a free-text question (residence) shows them only when asked twice."""
+    choices = list(entry(lang, f"questions.{field_name}.buttons"))
+    if field_name == "residence" and not all_choices:
+        return []
+    return [*choices, {"title": text(lang, "dont_know_button"), "payload": "/dont_know"}]
+
+
+def _anything_known(tracker: Tracker) -> bool:
+    return any(tracker.get_slot(name) is not None for name in PROFILE_FIELDS) or bool(skipped_fields(tracker))
+
+
+def _ask_action(field_name: str) -> type[AskForField]:
+    return type(f"AskFor_{field_name}", (AskForField,), {"field_name": field_name,
+                                                          "__doc__": f"Asks for {field_name}."})
+
+
+ASK_ACTIONS = {name: _ask_action(name) for name in PROFILE_FIELDS}
+
+
+__all__ = ["ActionReadMessage", "ValidateScreeningForm", "AskForField", "ASK_ACTIONS", "in_screening"]
