@@ -7,6 +7,7 @@ formatted for the language, and lists the sources of exactly the facts a message
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from collections.abc import Iterable
 from typing import Any
@@ -25,7 +26,9 @@ def format_number(value: float, lang: str) -> str:
 
 def format_date(day: dt.date, lang: str) -> str:
     month = entry(lang, "months")[day.month - 1]
-    return f"{day.day} {month} {day.year}" if lang == "fr" else f"{month} {day.day}, {day.year}"
+    if lang == "fr":
+        return f"{'1er' if day.day == 1 else day.day} {month} {day.year}"
+    return f"{month} {day.day}, {day.year}"
 
 
 def render(value: Any, lang: str) -> str:
@@ -76,7 +79,7 @@ def facts_on(on: dt.date, names: Iterable[str], lang: str) -> tuple[dict[str, st
 def fill(template: str, on: dt.date, lang: str) -> tuple[str, list[DatedValue]]:
     """`template` with its facts filled in, and the dated values used."""
     values, used = facts_on(on, placeholders(template), lang)
-    return " ".join(template.format(**values).split()), used
+    return re.sub(r"[ \t\n]+", " ", template.format(**values)).strip(), used
 
 
 def source_lines(used: Iterable[DatedValue], lang: str, limit: int = 2) -> list[str]:

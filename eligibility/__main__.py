@@ -1,0 +1,6 @@
+"""`python -m eligibility ...`: see eligibility.cli."""
+
+from .cli import run
+
+if __name__ == "__main__":
+    run()

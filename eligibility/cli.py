@@ -1,0 +1,132 @@
+"""Command line: `python -m eligibility assess` and `python -m eligibility value KEY`.
+
+Bad input exits with status 2 and one line on stderr naming the problem, never a traceback, so the
+tool can be scripted and its errors read by a person.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, NoReturn, TextIO
+
+from .engine import assess
+from .errors import DataFileError, ProfileError, UnknownKeyError
+from .fields import PROFILE_FIELDS
+from .models import LANGS, jsonable
+from .profile_input import check_skip, parse_profile
+from .program import load_program
+
+USAGE_ERROR = 2
+DATA_ERROR = 1
+
+
+class UsageError(Exception):
+    """Bad command-line input; the message is the whole line shown to the person."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse prints usage plus a message over several lines; we want one line and status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a valid date (YYYY-MM-DD)") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m eligibility", description="IMP+ (PMI+) pre-screening engine.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    run = commands.add_parser("assess", help="assess a profile read as JSON from stdin or --profile")
+    run.add_argument("--profile", metavar="FILE", help="read the profile from FILE instead of stdin")
+    run.add_argument("--on", type=_date, default=None, metavar="YYYY-MM-DD",
+                     help="assessment date (default: today)")
+    run.add_argument("--lang", choices=LANGS, help="print texts in one language only")
+    run.add_argument("--skip", nargs="*", default=[], metavar="FIELD",
+                     help=f"fields the person does not know ({', '.join(PROFILE_FIELDS)})")
+
+    show = commands.add_parser("value", help="print one dated program value with its reference")
+    show.add_argument("key", help="program key, e.g. cap")
+    show.add_argument("--on", type=_date, default=None, metavar="YYYY-MM-DD", help="date (default: today)")
+    show.add_argument("--lang", choices=LANGS, help="print texts in one language only")
+
+    commands.add_parser("keys", help="list the program keys")
+    return parser
+
+
+def _read_profile(path: str | None, stdin: TextIO) -> Any:
+    try:
+        if path is None:
+            text = stdin.read()
+        else:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+    except OSError as exc:
+        raise UsageError(f"cannot read profile file {path!r}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError("profile is not UTF-8 text") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}"
+        raise UsageError(f"profile is not valid JSON: {exc.msg} at {where}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"profile must be a JSON object, got {_json_type(data)}")
+    return data
+
+
+def _json_type(data: Any) -> str:
+    names = {list: "an array", str: "a string", bool: "a boolean", type(None): "null",
+             int: "a number", float: "a number"}
+    return names.get(type(data), type(data).__name__)
+
+
+def main(argv: Sequence[str] | None = None, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
+         stderr: TextIO = sys.stderr) -> int:
+    """Run the command line; returns the exit status."""
+    try:
+        args = _parser().parse_args(argv)
+        on = args.on if getattr(args, "on", None) is not None else date.today()
+        if args.command == "assess":
+            profile = parse_profile(_read_profile(args.profile, stdin))
+            result: Any = assess(profile, on, check_skip(args.skip)).to_dict(args.lang)
+        elif args.command == "value":
+            result = jsonable(load_program().value(args.key, on), args.lang)
+        else:
+            program = load_program()
+            result = {key: program.description(key) for key in program.keys()}
+    except (UsageError, ProfileError, UnknownKeyError) as exc:
+        print(f"error: {_one_line(exc)}", file=stderr)
+        return USAGE_ERROR
+    except DataFileError as exc:
+        print(f"error: data file: {_one_line(exc)}", file=stderr)
+        return DATA_ERROR
+    json.dump(result, stdout, ensure_ascii=False, indent=2)
+    stdout.write("\n")
+    return 0
+
+
+def run(argv: list[str] | None = None) -> NoReturn:
+    """Entry point for `python -m eligibility`."""
+    try:
+        status = main(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:  # output piped into `head` and the like: not an error worth a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = 0
+    sys.exit(status)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).splitlines())

@@ -1,0 +1,161 @@
+"""The data shapes the engine reads and returns, written against the pydantic 1.10 API.
+
+Result objects are immutable so the engine can build them once per date and share them between
+assessments instead of validating new ones on every call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, Literal
+
+from ._pydantic import BaseModel, Extra, StrictBool
+
+LANGS: tuple[str, str] = ("en", "fr")
+
+Status = Literal["met", "unmet", "unknown"]
+Verdict = Literal["eligible", "not_eligible", "not_yet", "need_more_info"]
+Confidence = Literal["seed", "official", "secondary", "unsure"]
+Kind = Literal["hard", "step"]
+
+
+class _Frozen(BaseModel):
+    class Config:
+        frozen = True  # immutable and hashable: results are shared between assessments
+        extra = Extra.forbid
+
+
+class Text(_Frozen):
+    """A text in English and French: the assistant answers in the person's language."""
+
+    en: str
+    fr: str
+
+    def in_(self, lang: str) -> str:
+        """The text in one language ("en" or "fr")."""
+        if lang == "en":
+            return self.en
+        if lang == "fr":
+            return self.fr
+        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+
+
+class CodedText(Text):
+    """A bilingual name that also carries the code the rules compare against (e.g. a CSQ program)."""
+
+    code: str
+
+
+class Reference(_Frozen):
+    """Where a fact comes from, so every statement can point to its source."""
+
+    title: str
+    url: str
+
+
+class DatedValue(_Frozen):
+    """One value of the program data as in force on a date, with its source and how sure we are of it.
+
+    ``value`` is None when nothing is in force on that date (before the first entry, or after a lapse).
+    ``until`` is the last day the value applies, or None when no later entry ends it.
+    """
+
+    key: str
+    value: Any
+    effective: date
+    reference: Reference
+    last_checked: date
+    confidence: Confidence
+    until: date | None = None
+    note: Text | None = None
+
+
+class Profile(_Frozen):
+    """What the person told us; every field is optional and None means "unknown"."""
+
+    residence: Literal["quebec", "other_province", "abroad"] | None = None
+    has_status_in_canada: StrictBool | None = None
+    has_csq: StrictBool | None = None
+    csq_program: Literal["regular_skilled_worker", "ai_it_vfx_pilot", "other"] | None = None
+    csq_valid: StrictBool | None = None
+    pr_applied: StrictBool | None = None
+    pr_decision: Literal["none", "approved", "refused"] | None = None
+    has_invitation: StrictBool | None = None
+    application_complete: StrictBool | None = None
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> Profile:
+        """A profile from untrusted input (JSON, slots); raises ProfileError with a one-line message."""
+        from .profile_input import parse_profile
+
+        return parse_profile(data)
+
+    def known(self) -> dict[str, Any]:
+        """Only the fields the person answered."""
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+class Criterion(_Frozen):
+    """The outcome of one eligibility rule for this person, with a plain reason and its source."""
+
+    id: str
+    kind: Kind
+    status: Status
+    reason: Text
+    reference: Reference
+    fields: tuple[str, ...]
+
+
+class Note(_Frozen):
+    """An alternative route or a caveat shown with the result."""
+
+    id: str
+    text: Text
+    reference: Reference
+    confidence: Confidence
+    last_checked: date
+
+
+class Assessment(_Frozen):
+    """A pre-screening result: the verdict, why, what to ask next, and what else to consider."""
+
+    on: date
+    verdict: Verdict
+    criteria: tuple[Criterion, ...]
+    next_question: str | None
+    alternatives: tuple[Note, ...]
+    caveats: tuple[Note, ...]
+    cap: DatedValue
+    last_checked: date
+    source: Reference
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        """One criterion by id."""
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        """A JSON-ready dict; with lang "en" or "fr" every bilingual text becomes a plain string."""
+        if lang is not None and lang not in LANGS:
+            raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+        return jsonable(self, lang)
+
+
+def jsonable(obj: Any, lang: str | None = None) -> Any:
+    """Turn models, dates and tuples into JSON types; bilingual texts collapse to one language if asked."""
+    if isinstance(obj, Text):
+        if lang is not None:
+            return obj.in_(lang)
+        return {k: v for k, v in obj.__dict__.items()}
+    if isinstance(obj, BaseModel):
+        return {k: jsonable(v, lang) for k, v in obj.__dict__.items()}
+    if isinstance(obj, date):
+        return obj.isoformat()
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v, lang) for v in obj]
+    if isinstance(obj, dict):
+        return {k: jsonable(v, lang) for k, v in obj.items()}
+    return obj

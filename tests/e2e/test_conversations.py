@@ -1,0 +1,165 @@
+"""Whole conversations over the REST channel, in English and French, against the real servers."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from tests.servers import Assistant
+
+EN_QUESTION = {
+    "residence": r"where do you live",
+    "has_csq": r"Selection Certificate \(CSQ\)\?",
+    "csq_program": r"which Quebec program",
+    "csq_valid": r"still valid",
+    "pr_applied": r"applied for permanent residence",
+    "pr_decision": r"decision on your permanent residence",
+    "has_invitation": r"invitation letter",
+    "application_complete": r"application complete",
+    "has_status_in_canada": r"temporary status",
+}
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(reply.get("text") or "" for reply in replies)
+
+
+class Chat:
+    """One person's conversation."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.sender = f"test-{uuid.uuid4().hex[:10]}"
+        self.replies: list[dict] = []
+
+    def say(self, message: str) -> str:
+        self.replies = self.assistant.say(self.sender, message)
+        return texts(self.replies)
+
+    def buttons(self) -> list[dict]:
+        return [button for reply in self.replies for button in reply.get("buttons") or []]
+
+
+def asks(reply: str, field: str) -> bool:
+    return re.search(EN_QUESTION[field], reply, re.I) is not None
+
+
+def test_english_eligible_person_gets_explained_sourced_verdict(assistant: Assistant) -> None:
+    chat = Chat(assistant)
+    reply = chat.say("Hi, can you check if I qualify for IMP+?")
+    assert asks(reply, "residence")
+    assert asks(chat.say("I live in Lyon, France"), "has_csq")
+    assert asks(chat.say("yes"), "csq_program")
+    assert asks(chat.say("the regular skilled worker program"), "csq_valid")
+    assert asks(chat.say("yes it's still valid"), "pr_applied")
+    assert asks(chat.say("yes"), "pr_decision")
+    assert asks(chat.say("no decision so far, still waiting"), "has_invitation")
+    assert asks(chat.say("yes, I got the letter from MIFI"), "application_complete")
+    verdict = chat.say("yes")
+    assert "appear to be eligible" in verdict
+    assert "✅" in verdict and "❌" not in verdict
+    assert "https://" in verdict and "not immigration advice" in verdict
+    assert "Lyon" in verdict
+
+
+def test_person_in_quebec_is_told_at_once(assistant: Assistant) -> None:
+    chat = Chat(assistant)
+    chat.say("am I eligible for IMP+?")
+    verdict = chat.say("I live in Gatineau")
+    assert "not eligible" in verdict
+    assert re.search(r"bridging", verdict, re.I), "the BOWP alternative is offered"
+
+
+def test_french_person_in_quebec_is_answered_in_french(assistant: Assistant) -> None:
+    chat = Chat(assistant)
+    assert "Où habitez-vous" in chat.say("Bonjour, est-ce que je suis admissible au PMI+?")
+    verdict = chat.say("J'habite à Sherbrooke")
+    assert "n'êtes pas admissible" in verdict
+    assert "pas un conseil en immigration" in verdict
+
+
+def test_french_eligible_person_by_clicking_buttons(assistant: Assistant) -> None:
+    chat = Chat(assistant)
+    chat.say("Je voudrais vérifier si je peux avoir le PMI+")
+    chat.say("Je vis à Alger en Algérie")
+    for title in ("Oui, j'en ai un", "Programme régulier des travailleurs qualifiés (PRTQ)", "Oui, il est valide",
+                  "Oui, je l'ai déposée", "Aucune décision pour l'instant", "Oui, je l'ai reçue",
+                  "Oui, elle est complète"):
+        button = next(b for b in chat.buttons() if b["title"] == title)
+        reply = chat.say(button["payload"])
+    assert "vous semblez admissible" in reply
+    assert "Condition par condition" in reply
+
+
+def test_several_answers_in_one_message_are_all_taken(assistant: Assistant) -> None:
+    chat = Chat(assistant)
+    chat.say("check my eligibility please")
+    reply = chat.say("I live in Tunisia, I have a CSQ under the regular program and the MIFI letter")
+    for answered in ("residence", "has_csq", "csq_program", "has_invitation"):
+        assert not asks(reply, answered), f"asked again about {answered}: {reply}"
+    assert asks(reply, "csq_valid")
+
+
+def test_correction_reruns_the_assessment(assistant: Assistant) -> None:
+    chat = Chat(assistant)
+    chat.say("am I eligible?")
+    assert "not eligible" in chat.say("I live in Montreal")
+    reply = chat.say("actually I live in Ottawa")
+    assert asks(reply, "has_status_in_canada")
+
+
+def test_question_in_the_middle_is_answered_and_the_form_resumes(assistant: Assistant) -> None:
+    chat = Chat(assistant)
+    chat.say("can you check whether I qualify")
+    chat.say("I'm in Paris")
+    reply = chat.say("how much are the fees?")
+    assert "155" in reply
+    assert asks(reply, "has_csq")
+
+
+def test_why_do_you_ask_explains_and_asks_again(assistant: Assistant) -> None:
+    chat = Chat(assistant)
+    chat.say("check my eligibility")
+    reply = chat.say("why do you need to know that?")
+    assert "outside Quebec" in reply
+    assert asks(reply, "residence")
+
+
+def test_switching_language_mid_check(assistant: Assistant) -> None:
+    chat = Chat(assistant)
+    chat.say("Can you check if I'm eligible for IMP+?")
+    chat.say("I live in Toronto")
+    reply = chat.say("en français svp")
+    assert "français" in reply
+    assert "statut temporaire" in reply
+
+
+def test_two_unusable_answers_bring_choices(assistant: Assistant) -> None:
+    chat = Chat(assistant)
+    chat.say("check my eligibility")
+    first = chat.say("blue")
+    assert first.startswith("Sorry")
+    chat.say("purple")
+    titles = [button["title"] for button in chat.buttons()]
+    assert "Outside Canada" in titles
+
+
+def test_stop_keeps_answers_and_short_replies_keep_the_language(assistant: Assistant) -> None:
+    chat = Chat(assistant)
+    chat.say("Je veux vérifier mon admissibilité")
+    chat.say("Je vis à Lyon")
+    assert "CSQ" in chat.say("ok")
+    assert "arrête" in chat.say("arrête")
+
+
+def test_fallback_and_out_of_scope_in_the_person_language(assistant: Assistant) -> None:
+    assert "IMP+" in Chat(assistant).say("What's the weather like in Vancouver tomorrow?")
+    assert "PMI+" in Chat(assistant).say("C'est quoi ta recette de poutine préférée?")
+
+
+def test_hostile_input_gets_a_polite_answer(assistant: Assistant) -> None:
+    chat = Chat(assistant)
+    for message in ["", "IMP+ " * 3000, "<b>hi</b><script>alert(1)</script>", "👋🍁", "{\"a\": 1}", "/unknown"]:
+        replies = chat.assistant.say(chat.sender, message)
+        assert "<script" not in texts(replies)
+    assert chat.say("hello")

@@ -1,0 +1,149 @@
+"""Wording rules for every text the engine or the FAQ can show, in both languages and on every key date.
+
+A black-box checker reads verdicts from sentences: outside a hedged sentence (whether / if / check /
+see / verify / determine, or their French forms) no text may say someone is or is not eligible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from eligibility import Text, assess, load_program
+from eligibility.context import Context
+from eligibility.rules import RULES
+from eligibility.texts import load_texts
+from tests.engine.conftest import KEY_DATES
+
+# The checker's reading, as the brief states it.
+NEGATIVE = re.compile(
+    r"\b(not|n't|ne|pas|non)\b[^.!?\n]{0,60}\b(eligible|admissible|qualif\w*|meet|remplissez|satisfai\w*)"
+    r"|\bineligible\b|\binadmissible\b|\bnot yet\b|\bpas encore\b", re.I)
+POSITIVE = re.compile(
+    r"\b(eligible|admissible|qualif(y|iez))\b|\bmeet (all )?(of )?(the )?(criteria|requirements|conditions)"
+    r"|remplissez (tous )?(les )?(crit[èe]res|conditions|exigences)", re.I)
+HEDGE = re.compile(r"\b(whether|if|si|check|checking|v[ée]rifi\w*|determine|d[ée]terminer|see|voir)\b", re.I)
+NEVER = re.compile(r"\bnot yet\b|\bpas encore\b|\bineligible\b|\binadmissible\b", re.I)
+
+DATES = sorted({*KEY_DATES, dt.date(2024, 11, 28), dt.date(2024, 11, 29), dt.date(2025, 12, 31),
+                dt.date(2026, 1, 1), dt.date(2026, 3, 13), dt.date(2026, 12, 31), dt.date(2027, 1, 1)})
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences as the checker splits them, then split again at ; and : to be stricter than it is."""
+    parts = []
+    for sentence in re.split(r"(?<=[.!?\n])\s+", text):
+        parts.extend(p for p in re.split(r"[;:]", sentence) if p.strip())
+    return parts
+
+
+def reads_as_verdict(text: str) -> str | None:
+    for sentence in sentences(text):
+        if "?" in sentence or HEDGE.search(sentence):
+            continue
+        if NEGATIVE.search(sentence):
+            return f"negative: {sentence!r}"
+        if POSITIVE.search(sentence):
+            return f"positive: {sentence!r}"
+    return None
+
+
+def shown_texts(on: dt.date) -> list[tuple[str, str, Text]]:
+    """(where, status, text) for every reason and note the engine can show on a date, already worded."""
+    program = load_program()
+    ctx = Context(program, load_texts(program), on)
+    found = []
+    for _get, table in ctx.rule_lookups:
+        for criterion in set(table.values()):
+            found.append((f"criteria.{criterion.id}", criterion.status, criterion.reason))
+    texts = load_texts(program)
+    for group in ("alternatives", "caveats"):
+        for note_id in getattr(texts, group):
+            note = ctx.note(group, note_id)
+            if note is not None:
+                found.append((f"{group}.{note_id}", "note", note.text))
+    return found
+
+
+@pytest.mark.parametrize("on", DATES, ids=str)
+def test_engine_texts_never_read_as_a_verdict(on: dt.date) -> None:
+    for where, status, text in shown_texts(on):
+        for lang in ("en", "fr"):
+            body = text.in_(lang)
+            assert not NEVER.search(body), (where, lang, body)
+            assert reads_as_verdict(body) is None, (where, lang, reads_as_verdict(body))
+            if status == "met":
+                assert not NEGATIVE.search(body) and not POSITIVE.search(body), (where, lang, body)
+            assert "{" not in body and "}" not in body, (where, lang, body)
+
+
+def test_every_rule_outcome_is_worded_in_both_languages() -> None:
+    program = load_program()
+    texts = load_texts(program)
+    for rule in RULES:
+        assert set(texts.criteria[rule.id]) == set(rule.outcomes)
+        for outcome, text in texts.criteria[rule.id].items():
+            assert text.en.strip() and text.fr.strip() and text.en != text.fr, (rule.id, outcome)
+
+
+def test_program_texts_never_read_as_a_verdict() -> None:
+    """FAQ answers quote these values mid-conversation, so the same rule applies."""
+    program = load_program()
+    for key in program.keys():
+        for entry in program.history(key):
+            pieces = []
+            if isinstance(entry.value, Text):
+                pieces.append(entry.value)
+            if isinstance(entry.value, tuple):
+                pieces.extend(entry.value)
+            if entry.note is not None:
+                pieces.append(entry.note)
+            for text in pieces:
+                for lang in ("en", "fr"):
+                    body = text.in_(lang)
+                    assert not NEVER.search(body), (key, lang)
+                    assert reads_as_verdict(body) is None, (key, lang, reads_as_verdict(body))
+
+
+@pytest.mark.parametrize("on", DATES, ids=str)
+def test_caveats_are_hedged(on: dt.date) -> None:
+    for where, _status, text in shown_texts(on):
+        if where.startswith("caveats."):
+            assert re.search(r"could not confirm|check", text.en), (where, text.en)
+            assert re.search(r"pas pu|vérifiez", text.fr), (where, text.fr)
+
+
+def test_the_pilot_caveat_is_phrased_by_date() -> None:
+    profile = {"residence": "abroad", "has_csq": True, "csq_program": "ai_it_vfx_pilot"}
+    before = assess(profile, dt.date(2025, 12, 31)).caveats
+    after = assess(profile, dt.date(2026, 1, 1)).caveats
+    before_text = next(n for n in before if n.id == "ai_pilot_closing").text
+    after_text = next(n for n in after if n.id == "ai_pilot_closing").text
+    assert "is scheduled to close on January 1, 2026" in before_text.en
+    assert "doit fermer le 1er janvier 2026" in before_text.fr
+    assert "closed on January 1, 2026" in after_text.en and "scheduled" not in after_text.en
+    assert "a fermé le 1er janvier 2026" in after_text.fr
+
+
+def test_the_expired_csq_reason_says_what_we_assume() -> None:
+    profile = {"csq_valid": False, "pr_applied": True, "pr_decision": "none"}
+    reason = assess(profile, dt.date(2026, 11, 24)).criterion("csq_valid").reason
+    assert "We assume you filed that application while your CSQ was still valid" in reason.en
+    assert "Nous supposons" in reason.fr
+
+
+def test_public_policy_note_names_its_window_from_the_data() -> None:
+    result = assess({"residence": "quebec"}, dt.date(2026, 6, 1))
+    note = next(n for n in result.alternatives if n.id == "public_policy_2026")
+    assert note.text.en.startswith("From March 13, 2026 to December 31, 2026:")
+    assert note.text.fr.startswith("Du 13 mars 2026 au 31 décembre 2026 :")
+
+
+def test_checker_rule_sanity() -> None:
+    """The local copy of the checker's rule catches what it should."""
+    assert reads_as_verdict("You are not eligible for IMP+.")
+    assert reads_as_verdict("Vous n'êtes pas encore prêt.")
+    assert reads_as_verdict("You are eligible.")
+    assert reads_as_verdict("Check whether you are eligible.") is None

@@ -1,0 +1,123 @@
+"""Starts the real action server and Rasa server on free ports, for end-to-end tests and benchmarks."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = ROOT / ".venv" / "bin"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def current_model() -> Path:
+    fingerprint = subprocess.run(
+        [str(ROOT / "scripts" / "model_is_current.sh"), "--print"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    model = ROOT / "models" / f"impplus-{fingerprint}.tar.gz"
+    if not model.exists():
+        raise RuntimeError(f"no model for the current training data ({model.name}): run 'make train'")
+    return model
+
+
+def shared_dir() -> Path | None:
+    """The shared/ folder beside the repository (eval sample, facts), if this checkout has it."""
+    for candidate in (os.environ.get("IMPPLUS_SHARED_DIR"), ROOT.parent / "shared", Path("/work/shared")):
+        if candidate and (Path(candidate) / "eval" / "converse.py").exists():
+            return Path(candidate)
+    return None
+
+
+@dataclass
+class Assistant:
+    """A running assistant: its REST URL, processes and logs."""
+
+    workdir: Path
+    env: dict[str, str] = field(default_factory=dict)
+    rasa_port: int = 0
+    action_port: int = 0
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def start(self, timeout: float = 180.0) -> Assistant:
+        self.rasa_port = self.rasa_port or free_port()
+        self.action_port = self.action_port or free_port()
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+            "TRACKER_DB_DIALECT": "sqlite",
+            "TRACKER_DB": str(self.workdir / "tracker.db"),
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            **self.env,
+        }
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self._spawn([str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
+                     "-p", str(self.action_port)], env, "actions.log")
+        self._spawn([str(VENV_BIN / "rasa"), "run", "-m", str(current_model()), "-i", "127.0.0.1",
+                     "-p", str(self.rasa_port), "--endpoints", "endpoints.yml",
+                     "--credentials", "credentials.yml"], env, "rasa.log")
+        self.wait_ready(timeout)
+        return self
+
+    def _spawn(self, command: list[str], env: dict[str, str], log_name: str) -> None:
+        log = open(self.workdir / log_name, "ab")  # noqa: SIM115 - closed with the process
+        self.processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                               start_new_session=True))
+
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for process in self.processes:
+                if process.poll() is not None:
+                    raise RuntimeError(f"a server exited early; see {self.workdir}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/webhooks/rest/", timeout=2) as response:
+                    if response.status == 200 and self._actions_ready():
+                        return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"the assistant did not start within {timeout:.0f} s; see {self.workdir}")
+
+    def _actions_ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.action_port}/health", timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+        self.processes.clear()
+
+    def say(self, sender: str, message: str) -> list[dict]:
+        """Sends one message over the REST channel and returns the replies."""
+        body = json.dumps({"sender": sender, "message": message}).encode()
+        request = urllib.request.Request(f"{self.url}/webhooks/rest/webhook", data=body,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read().decode() or "[]")
