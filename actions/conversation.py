@@ -102,5 +102,11 @@ class ActionExplainQuestion(Action):
         return []
 
 
-__all__ = ["ActionRespond", "ActionFallback", "ActionStopScreening", "ActionSwitchLanguage",
-           "ActionExplainQuestion", "latest_intent"]
+__all__ = [
+    "ActionRespond",
+    "ActionFallback",
+    "ActionStopScreening",
+    "ActionSwitchLanguage",
+    "ActionExplainQuestion",
+    "latest_intent",
+]

@@ -92,7 +92,12 @@ def source_lines(used: Iterable[DatedValue], lang: str, limit: int = 2) -> list[
             continue
         seen.add(reference.url)
         lines.append(
-            text(lang, "source_line", title=reference.title, url=reference.url,
-                 date=format_date(dated.last_checked, lang))
+            text(
+                lang,
+                "source_line",
+                title=reference.title,
+                url=reference.url,
+                date=format_date(dated.last_checked, lang),
+            )
         )
     return lines[:limit]

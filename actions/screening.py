@@ -58,8 +58,9 @@ class ActionReadMessage(Action):
         if lang and lang != current:
             events.append(SlotSet("language", lang))
 
-        reading = read_message(intent, (tracker.latest_message or {}).get("entities") or [],
-                               requested_field(tracker))
+        reading = read_message(
+            intent, (tracker.latest_message or {}).get("entities") or [], requested_field(tracker)
+        )
         for name, value in reading.updates.items():
             if tracker.get_slot(name) != value:
                 events.append(SlotSet(name, value))
@@ -135,14 +136,18 @@ def _events_since_user_message(tracker: Tracker) -> list[dict[str, Any]]:
 def _resuming_after_interruption(tracker: Tracker) -> bool:
     """True when the form was rejected this turn, or another action answered before it came back."""
     own = {"action_listen", "action_extract_slots", "screening_form", "validate_screening_form", None}
-    return any(event.get("event") == "action_execution_rejected"
-               or (event.get("event") == "action" and event.get("name") not in own)
-               for event in _events_since_user_message(tracker))
+    return any(
+        event.get("event") == "action_execution_rejected"
+        or (event.get("event") == "action" and event.get("name") not in own)
+        for event in _events_since_user_message(tracker)
+    )
 
 
 def _facts_this_turn(tracker: Tracker) -> bool:
-    return any(event.get("event") == "slot" and event.get("name") in PROFILE_FIELDS
-               for event in _events_since_user_message(tracker))
+    return any(
+        event.get("event") == "slot" and event.get("name") in PROFILE_FIELDS
+        for event in _events_since_user_message(tracker)
+    )
 
 
 class AskForField(Action, ABC):
@@ -173,8 +178,9 @@ class AskForField(Action, ABC):
         elif failures == 1:
             parts.append(text(lang, "retry_prefix"))
         parts.append(text(lang, f"questions.{self.field_name}.ask"))
-        dispatcher.utter_message(text=" ".join(parts), buttons=answer_buttons(lang, self.field_name,
-                                                                              failures >= CHOICES_AFTER))
+        dispatcher.utter_message(
+            text=" ".join(parts), buttons=answer_buttons(lang, self.field_name, failures >= CHOICES_AFTER)
+        )
         return []
 
 
@@ -191,8 +197,11 @@ def _anything_known(tracker: Tracker) -> bool:
 
 
 def _ask_action(field_name: str) -> type[AskForField]:
-    return type(f"AskFor_{field_name}", (AskForField,), {"field_name": field_name,
-                                                          "__doc__": f"Asks for {field_name}."})
+    return type(
+        f"AskFor_{field_name}",
+        (AskForField,),
+        {"field_name": field_name, "__doc__": f"Asks for {field_name}."},
+    )
 
 
 ASK_ACTIONS = {name: _ask_action(name) for name in PROFILE_FIELDS}

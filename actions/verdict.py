@@ -31,12 +31,18 @@ def verdict_messages(assessment: Assessment, lang: str, place: str | None = None
         notes = [f"• {note.text.in_(lang)}" for note in assessment.caveats]
         messages.append("\n".join([text(lang, "verdict.caveats_title"), *notes]))
     messages.append(
-        "\n".join([
-            text(lang, "verdict.checked", date=format_date(assessment.last_checked, lang),
-                 url=assessment.source.url),
-            text(lang, "verdict.disclaimer"),
-            text(lang, "verdict.followup"),
-        ])
+        "\n".join(
+            [
+                text(
+                    lang,
+                    "verdict.checked",
+                    date=format_date(assessment.last_checked, lang),
+                    url=assessment.source.url,
+                ),
+                text(lang, "verdict.disclaimer"),
+                text(lang, "verdict.followup"),
+            ]
+        )
     )
     return messages
 

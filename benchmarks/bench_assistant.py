@@ -22,10 +22,19 @@ from tests.servers import ROOT, VENV_BIN, Assistant, shared_dir  # noqa: E402
 def train_from_scratch() -> float:
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
-        subprocess.run([str(VENV_BIN / "rasa"), "train", "--out", out, "--force"], cwd=ROOT, check=True,
-                       env={"PYTHONPATH": str(ROOT), "PATH": str(VENV_BIN) + ":/usr/bin:/bin",
-                            "TF_CPP_MIN_LOG_LEVEL": "3", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"},
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [str(VENV_BIN / "rasa"), "train", "--out", out, "--force"],
+            cwd=ROOT,
+            check=True,
+            env={
+                "PYTHONPATH": str(ROOT),
+                "PATH": str(VENV_BIN) + ":/usr/bin:/bin",
+                "TF_CPP_MIN_LOG_LEVEL": "3",
+                "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            },
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         return time.perf_counter() - started
 
 
@@ -49,9 +58,19 @@ def main() -> int:
         folder = shared_dir()
         if folder:
             out = Path(workdir) / "converse.json"
-            subprocess.run([sys.executable, str(folder / "eval" / "converse.py"), "--url", assistant.url,
-                            str(folder / "eval" / "public" / "sample.yml"), "--json", str(out)],
-                           check=False, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(folder / "eval" / "converse.py"),
+                    "--url",
+                    assistant.url,
+                    str(folder / "eval" / "public" / "sample.yml"),
+                    "--json",
+                    str(out),
+                ],
+                check=False,
+                stdout=subprocess.DEVNULL,
+            )
             data = json.loads(out.read_text())
             latencies = sorted(data["latencies_ms"])
             results["turns"] = len(latencies)

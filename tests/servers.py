@@ -68,18 +68,39 @@ class Assistant:
             **self.env,
         }
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self._spawn([str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
-                     "-p", str(self.action_port)], env, "actions.log")
-        self._spawn([str(VENV_BIN / "rasa"), "run", "-m", str(current_model()), "-i", "127.0.0.1",
-                     "-p", str(self.rasa_port), "--endpoints", "endpoints.yml",
-                     "--credentials", "credentials.yml"], env, "rasa.log")
+        self._spawn(
+            [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.action_port)],
+            env,
+            "actions.log",
+        )
+        self._spawn(
+            [
+                str(VENV_BIN / "rasa"),
+                "run",
+                "-m",
+                str(current_model()),
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(self.rasa_port),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+            ],
+            env,
+            "rasa.log",
+        )
         self.wait_ready(timeout)
         return self
 
     def _spawn(self, command: list[str], env: dict[str, str], log_name: str) -> None:
         log = open(self.workdir / log_name, "ab")  # noqa: SIM115 - closed with the process
-        self.processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                               start_new_session=True))
+        self.processes.append(
+            subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        )
 
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -117,7 +138,8 @@ class Assistant:
     def say(self, sender: str, message: str) -> list[dict]:
         """Sends one message over the REST channel and returns the replies."""
         body = json.dumps({"sender": sender, "message": message}).encode()
-        request = urllib.request.Request(f"{self.url}/webhooks/rest/webhook", data=body,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{self.url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read().decode() or "[]")

@@ -10,11 +10,22 @@ def entity(name: str, value: str) -> dict[str, str]:
 
 
 def test_several_facts_in_one_message_with_implications() -> None:
-    reading = read_message("inform", [entity("residence", "abroad"), entity("place", "Tunisia"),
-                                      entity("csq_program", "regular_skilled_worker"),
-                                      entity("has_invitation", "true")], "residence")
-    assert reading.updates == {"residence": "abroad", "csq_program": "regular_skilled_worker",
-                               "has_invitation": True, "has_csq": True}
+    reading = read_message(
+        "inform",
+        [
+            entity("residence", "abroad"),
+            entity("place", "Tunisia"),
+            entity("csq_program", "regular_skilled_worker"),
+            entity("has_invitation", "true"),
+        ],
+        "residence",
+    )
+    assert reading.updates == {
+        "residence": "abroad",
+        "csq_program": "regular_skilled_worker",
+        "has_invitation": True,
+        "has_csq": True,
+    }
     assert reading.place == "Tunisia"
 
 
@@ -39,8 +50,13 @@ def test_dont_know_marks_the_question() -> None:
 def test_facts_inside_a_question_are_not_statements() -> None:
     assert read_message("ask_csq", [entity("csq_program", "other")], "residence").updates == {}
     # ...unless they answer the question asked.
-    assert read_message("ask_csq", [entity("csq_program", "other")], "csq_program").updates["csq_program"] == "other"
+    assert (
+        read_message("ask_csq", [entity("csq_program", "other")], "csq_program").updates["csq_program"]
+        == "other"
+    )
 
 
 def test_bad_values_are_ignored() -> None:
-    assert read_message("inform", [entity("residence", "mars"), entity("has_csq", "maybe")], None).updates == {}
+    assert (
+        read_message("inform", [entity("residence", "mars"), entity("has_csq", "maybe")], None).updates == {}
+    )

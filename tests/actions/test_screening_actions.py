@@ -8,17 +8,25 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from eligibility import FIELD_VALUES, PROFILE_FIELDS, Profile, assess
 
 from actions.screening import ASK_ACTIONS, ActionReadMessage, ValidateScreeningForm
 from actions.verdict import ActionScreeningVerdict, verdict_messages
+from eligibility import FIELD_VALUES, PROFILE_FIELDS, Profile, assess
 from tests.actions.conftest import make_tracker, run
 
 FORM = "screening_form"
 # The question kind the shared checker must recognise for each field.
-CHECKER_KIND = {"residence": "residence", "has_csq": "csq", "csq_program": "program", "csq_valid": "csq_valid",
-                "pr_applied": "pr_status", "pr_decision": "pr_status", "has_invitation": "invitation",
-                "application_complete": "complete", "has_status_in_canada": "status_in_canada"}
+CHECKER_KIND = {
+    "residence": "residence",
+    "has_csq": "csq",
+    "csq_program": "program",
+    "csq_valid": "csq_valid",
+    "pr_applied": "pr_status",
+    "pr_decision": "pr_status",
+    "has_invitation": "invitation",
+    "application_complete": "complete",
+    "has_status_in_canada": "status_in_canada",
+}
 
 
 def slot_events(events: list[dict]) -> dict[str, Any]:
@@ -26,8 +34,9 @@ def slot_events(events: list[dict]) -> dict[str, Any]:
 
 
 def test_the_engine_picks_the_next_question(domain: dict[str, Any]) -> None:
-    tracker = make_tracker({"residence": "abroad", "requested_slot": "residence"}, intent="inform",
-                           active_loop=FORM)
+    tracker = make_tracker(
+        {"residence": "abroad", "requested_slot": "residence"}, intent="inform", active_loop=FORM
+    )
     slots = slot_events(run(ValidateScreeningForm(), tracker, domain)[0])
     assert slots["requested_slot"] == "has_csq"
     assert slots["failed_attempts"] == 0
@@ -41,15 +50,19 @@ def test_living_in_quebec_ends_the_form_at_once(domain: dict[str, Any]) -> None:
 
 
 def test_a_question_mid_form_is_left_to_the_interruption_rules(domain: dict[str, Any]) -> None:
-    tracker = make_tracker({"requested_slot": "has_csq", "residence": "abroad"}, intent="ask_fees",
-                           active_loop=FORM)
+    tracker = make_tracker(
+        {"requested_slot": "has_csq", "residence": "abroad"}, intent="ask_fees", active_loop=FORM
+    )
     assert run(ValidateScreeningForm(), tracker, domain)[0] == []
 
 
 def test_resuming_after_an_interruption_asks_again_without_counting_a_failure(domain: dict[str, Any]) -> None:
-    tracker = make_tracker({"requested_slot": "has_csq", "residence": "abroad", "failed_attempts": 1},
-                           intent="ask_fees", active_loop=FORM,
-                           events=[{"event": "action", "name": "action_answer_question"}])
+    tracker = make_tracker(
+        {"requested_slot": "has_csq", "residence": "abroad", "failed_attempts": 1},
+        intent="ask_fees",
+        active_loop=FORM,
+        events=[{"event": "action", "name": "action_answer_question"}],
+    )
     slots = slot_events(run(ValidateScreeningForm(), tracker, domain)[0])
     assert slots == {"failed_attempts": 0, "verdict": "need_more_info", "requested_slot": "has_csq"}
 
@@ -67,8 +80,9 @@ def test_unusable_answers_are_counted_then_skipped(domain: dict[str, Any]) -> No
 
 
 def test_read_message_keeps_language_and_takes_facts(domain: dict[str, Any]) -> None:
-    tracker = make_tracker({"language": "en", "requested_slot": "has_csq"}, intent="affirm",
-                           text="oui", active_loop=FORM)
+    tracker = make_tracker(
+        {"language": "en", "requested_slot": "has_csq"}, intent="affirm", text="oui", active_loop=FORM
+    )
     slots = slot_events(run(ActionReadMessage(), tracker, domain)[0])
     assert slots == {"has_csq": True}, "a bare 'oui' answers the question but keeps English"
     tracker = make_tracker({"language": "en"}, intent="switch_language", text="en français svp")
@@ -77,14 +91,18 @@ def test_read_message_keeps_language_and_takes_facts(domain: dict[str, Any]) -> 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("field", PROFILE_FIELDS)
-def test_every_question_is_recognisable_in_both_languages(field: str, lang: str, domain: dict[str, Any],
-                                                          converse: ModuleType) -> None:
+def test_every_question_is_recognisable_in_both_languages(
+    field: str, lang: str, domain: dict[str, Any], converse: ModuleType
+) -> None:
     for failures in (0, 1, 2):
-        tracker = make_tracker({"language": lang, "failed_attempts": failures, "requested_slot": field},
-                               active_loop=FORM)
+        tracker = make_tracker(
+            {"language": lang, "failed_attempts": failures, "requested_slot": field}, active_loop=FORM
+        )
         _, dispatcher = run(ASK_ACTIONS[field](), tracker, domain)
         message = dispatcher.messages[0]
-        kind = next(k for k, pattern in converse.QUESTION_KINDS if converse.re.search(pattern, message["text"], 2))
+        kind = next(
+            k for k, pattern in converse.QUESTION_KINDS if converse.re.search(pattern, message["text"], 2)
+        )
         assert kind == CHECKER_KIND[field], message["text"]
         assert converse.language_of(message["text"]) == lang
         assert converse.classify(message["text"]) is None, "a question must not read as a verdict"
@@ -93,8 +111,10 @@ def test_every_question_is_recognisable_in_both_languages(field: str, lang: str,
 
 def all_profiles() -> list[Profile]:
     values = [(None, *FIELD_VALUES[name]) for name in PROFILE_FIELDS]
-    return [Profile(**{k: v for k, v in zip(PROFILE_FIELDS, combo) if v is not None})
-            for combo in itertools.product(*values)]
+    return [
+        Profile(**{k: v for k, v in zip(PROFILE_FIELDS, combo, strict=False) if v is not None})
+        for combo in itertools.product(*values)
+    ]
 
 
 def test_every_final_verdict_reads_right_to_the_checker(converse: ModuleType) -> None:

@@ -16,7 +16,9 @@ def keys(node: Any, prefix: str = "") -> set[str]:
     if isinstance(node, dict):
         return set().union(*(keys(value, f"{prefix}{key}.") for key, value in node.items())) | {prefix}
     if isinstance(node, list):
-        return {f"{prefix}[{len(node)}]"} | set().union(*(keys(v, f"{prefix}{i}.") for i, v in enumerate(node)))
+        return {f"{prefix}[{len(node)}]"} | set().union(
+            *(keys(v, f"{prefix}{i}.") for i, v in enumerate(node))
+        )
     return {prefix}
 
 

@@ -82,9 +82,15 @@ def test_french_eligible_person_by_clicking_buttons(assistant: Assistant) -> Non
     chat = Chat(assistant)
     chat.say("Je voudrais vérifier si je peux avoir le PMI+")
     chat.say("Je vis à Alger en Algérie")
-    for title in ("Oui, j'en ai un", "Programme régulier des travailleurs qualifiés (PRTQ)", "Oui, il est valide",
-                  "Oui, je l'ai déposée", "Aucune décision pour l'instant", "Oui, je l'ai reçue",
-                  "Oui, elle est complète"):
+    for title in (
+        "Oui, j'en ai un",
+        "Programme régulier des travailleurs qualifiés (PRTQ)",
+        "Oui, il est valide",
+        "Oui, je l'ai déposée",
+        "Aucune décision pour l'instant",
+        "Oui, je l'ai reçue",
+        "Oui, elle est complète",
+    ):
         button = next(b for b in chat.buttons() if b["title"] == title)
         reply = chat.say(button["payload"])
     assert "vous semblez admissible" in reply
@@ -159,7 +165,7 @@ def test_fallback_and_out_of_scope_in_the_person_language(assistant: Assistant) 
 
 def test_hostile_input_gets_a_polite_answer(assistant: Assistant) -> None:
     chat = Chat(assistant)
-    for message in ["", "IMP+ " * 3000, "<b>hi</b><script>alert(1)</script>", "👋🍁", "{\"a\": 1}", "/unknown"]:
+    for message in ["", "IMP+ " * 3000, "<b>hi</b><script>alert(1)</script>", "👋🍁", '{"a": 1}', "/unknown"]:
         replies = chat.assistant.say(chat.sender, message)
         assert "<script" not in texts(replies)
     assert chat.say("hello")

@@ -46,12 +46,21 @@ def test_intent_f1_on_held_out_examples(agent: Agent, lang: str) -> None:
     predicted = asyncio.run(predict())
     gold = [intent for _, intent in pairs]
     score = f1_score(gold, predicted, average="weighted", zero_division=0)
-    errors = [(text, want, got) for (text, want), got in zip(pairs, predicted) if want != got]
+    errors = [(text, want, got) for (text, want), got in zip(pairs, predicted, strict=False) if want != got]
     report_dir = ROOT / "reports" / "nlu"
     report_dir.mkdir(parents=True, exist_ok=True)
-    (report_dir / f"heldout_{lang}.json").write_text(json.dumps({
-        "weighted_f1": score, "examples": len(pairs), "errors": errors,
-        "report": classification_report(gold, predicted, output_dict=True, zero_division=0),
-    }, ensure_ascii=False, indent=1), encoding="utf-8")
+    (report_dir / f"heldout_{lang}.json").write_text(
+        json.dumps(
+            {
+                "weighted_f1": score,
+                "examples": len(pairs),
+                "errors": errors,
+                "report": classification_report(gold, predicted, output_dict=True, zero_division=0),
+            },
+            ensure_ascii=False,
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
     print(f"\nheld-out intent F1 ({lang}): {score:.3f} over {len(pairs)} examples, {len(errors)} errors")
     assert score >= THRESHOLD, f"{lang} intent F1 {score:.3f} < {THRESHOLD}; errors: {errors[:15]}"
