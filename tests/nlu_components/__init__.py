@@ -1,0 +1,1 @@
+"""Tests of the rule-based profile fact extractor (nlu_components)."""
