@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-RASA := PYTHONPATH=$(CURDIR) SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=3 $(VENV)/bin/rasa
+RASA := PYTHONPATH=$(CURDIR) SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=3 TQDM_DISABLE=1 $(VENV)/bin/rasa
 STAMP := $(VENV)/.installed
 MODEL = models/impplus-$(shell scripts/model_is_current.sh --print).tar.gz
 
