@@ -17,8 +17,18 @@ def language_of(tracker: Tracker) -> str:
     return lang if lang in SUPPORTED else DEFAULT_LANGUAGE
 
 
+# A bare yes / no / "I don't know" sets or skips an answer by itself, so a weak guess of one of them is
+# treated as not understood: the question is asked again rather than answered wrongly.
+SELF_SUFFICIENT_ANSWERS = frozenset({"affirm", "deny", "dont_know"})
+MIN_ANSWER_CONFIDENCE = 0.5
+
+
 def latest_intent(tracker: Tracker) -> str | None:
-    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    name = intent.get("name")
+    if name in SELF_SUFFICIENT_ANSWERS and float(intent.get("confidence") or 0) < MIN_ANSWER_CONFIDENCE:
+        return "nlu_fallback"
+    return name
 
 
 def latest_text(tracker: Tracker) -> str:

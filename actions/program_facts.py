@@ -12,6 +12,7 @@ import string
 from collections.abc import Iterable
 from typing import Any
 
+from actions.language import detect_language
 from actions.texts import entry, text
 from eligibility import DatedValue, Reference, load_program
 
@@ -91,10 +92,12 @@ def source_lines(used: Iterable[DatedValue], lang: str, limit: int = 2) -> list[
         if reference.url in seen:
             continue
         seen.add(reference.url)
+        # A page title in the other language would make the answer read as mixed: keep only the link.
+        key = "source_line" if detect_language(reference.title) in (lang, None) else "source_link"
         lines.append(
             text(
                 lang,
-                "source_line",
+                key,
                 title=reference.title,
                 url=reference.url,
                 date=format_date(dated.last_checked, lang),

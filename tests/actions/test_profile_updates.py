@@ -60,3 +60,13 @@ def test_bad_values_are_ignored() -> None:
     assert (
         read_message("inform", [entity("residence", "mars"), entity("has_csq", "maybe")], None).updates == {}
     )
+
+
+def test_a_weak_yes_is_not_taken_as_an_answer() -> None:
+    from actions.conversation_state import latest_intent
+    from tests.actions.conftest import make_tracker
+
+    weak = make_tracker(intent="affirm", text="hmm")
+    weak.latest_message["intent"]["confidence"] = 0.37
+    assert latest_intent(weak) == "nlu_fallback"
+    assert latest_intent(make_tracker(intent="affirm", text="/affirm")) == "affirm"
