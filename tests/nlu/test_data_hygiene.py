@@ -24,7 +24,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 TRAIN_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml"))
-HELDOUT_FILES = {"en": ROOT / "tests" / "nlu" / "heldout_en.yml", "fr": ROOT / "tests" / "nlu" / "heldout_fr.yml"}
+HELDOUT_FILES = {lang: ROOT / "tests" / "nlu" / f"heldout_{lang}.yml" for lang in ("en", "fr")}
 EVAL_SAMPLE = ROOT.parent / "shared" / "eval" / "public" / "sample.yml"
 
 MIN_PER_LANG = 20
