@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.servers import ROOT, VENV_BIN, Assistant, shared_dir  # noqa: E402
+from tests.servers import ROOT, VENV_BIN, Assistant, run_public_sample, shared_dir  # noqa: E402
 
 
 def train_from_scratch() -> float:
@@ -55,22 +55,9 @@ def main() -> int:
         assistant.start()
         assistant.say("bench-warmup", "hello")
         results["seconds_until_answer"] = round(time.perf_counter() - started, 1)
-        folder = shared_dir()
-        if folder:
+        if shared_dir():
             out = Path(workdir) / "converse.json"
-            subprocess.run(
-                [
-                    sys.executable,
-                    str(folder / "eval" / "converse.py"),
-                    "--url",
-                    assistant.url,
-                    str(folder / "eval" / "public" / "sample.yml"),
-                    "--json",
-                    str(out),
-                ],
-                check=False,
-                stdout=subprocess.DEVNULL,
-            )
+            run_public_sample(assistant.url, out)
             data = json.loads(out.read_text())
             latencies = sorted(data["latencies_ms"])
             results["turns"] = len(latencies)

@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -143,3 +144,20 @@ class Assistant:
         )
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read().decode() or "[]")
+
+
+def run_public_sample(url: str, json_out: Path) -> subprocess.CompletedProcess[str]:
+    """Runs the shared checker (shared/eval/converse.py) over the public sample against `url`."""
+    folder = shared_dir()
+    if folder is None:
+        raise FileNotFoundError("shared/eval is not beside this checkout")
+    command = [
+        sys.executable,
+        str(folder / "eval" / "converse.py"),
+        "--url",
+        url,
+        str(folder / "eval" / "public" / "sample.yml"),
+        "--json",
+        str(json_out),
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
