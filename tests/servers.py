@@ -17,6 +17,16 @@ ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
 
 
+def default_settings() -> dict[str, str]:
+    """The embedded defaults of config/defaults.env (the same file scripts/run.sh reads)."""
+    settings: dict[str, str] = {}
+    for line in (ROOT / "config" / "defaults.env").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            settings[key.strip()] = value.strip()
+    return settings
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -49,6 +59,8 @@ class Assistant:
     env: dict[str, str] = field(default_factory=dict)
     rasa_port: int = 0
     action_port: int = 0
+    web_port: int = 0
+    with_web: bool = False
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     @property
@@ -58,8 +70,12 @@ class Assistant:
     def start(self, timeout: float = 180.0) -> Assistant:
         self.rasa_port = self.rasa_port or free_port()
         self.action_port = self.action_port or free_port()
+        self.web_port = self.web_port or free_port()
+        web_origins = f"http://localhost:{self.web_port},http://127.0.0.1:{self.web_port}"
         env = {
+            **default_settings(),
             **os.environ,
+            "WEB_ALLOWED_ORIGINS": web_origins,
             "PYTHONPATH": str(ROOT),
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
             "TRACKER_DB_DIALECT": "sqlite",
@@ -92,8 +108,28 @@ class Assistant:
             env,
             "rasa.log",
         )
+        if self.with_web:
+            self._spawn(
+                [
+                    str(VENV_BIN / "python"),
+                    "web/serve.py",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.web_port),
+                    "--rasa-url",
+                    self.url,
+                ],
+                env,
+                "web.log",
+            )
         self.wait_ready(timeout)
         return self
+
+    @property
+    def web_url(self) -> str:
+        """The demo page with the chat widget (when started with `with_web=True`)."""
+        return f"http://127.0.0.1:{self.web_port}/"
 
     def _spawn(self, command: list[str], env: dict[str, str], log_name: str) -> None:
         log = open(self.workdir / log_name, "ab")  # noqa: SIM115 - closed with the process
