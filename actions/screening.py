@@ -52,7 +52,7 @@ class ActionReadMessage(Action):
         message_text = latest_text(tracker)
         intent = latest_intent(tracker)
         if intent == "switch_language":
-            lang = requested_language(message_text, current)
+            lang = _language_entity(tracker) or requested_language(message_text, current)
         else:
             lang = detect_language(message_text, current) or current or _channel_language(tracker)
         if lang and lang != current:
@@ -76,6 +76,14 @@ class ActionReadMessage(Action):
         if now_skipped != skipped:
             events.append(SlotSet("skipped_fields", now_skipped))
         return events
+
+
+def _language_entity(tracker: Tracker) -> str | None:
+    """The language named by a button or widget switch: /switch_language{"language": "fr"}."""
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") == "language" and entity.get("value") in ("en", "fr"):
+            return str(entity["value"])
+    return None
 
 
 def _channel_language(tracker: Tracker) -> str | None:

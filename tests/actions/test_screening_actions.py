@@ -87,6 +87,13 @@ def test_read_message_keeps_language_and_takes_facts(domain: dict[str, Any]) -> 
     assert slots == {"has_csq": True}, "a bare 'oui' answers the question but keeps English"
     tracker = make_tracker({"language": "en"}, intent="switch_language", text="en français svp")
     assert slot_events(run(ActionReadMessage(), tracker, domain)[0]) == {"language": "fr"}
+    widget_switch = make_tracker(
+        {"language": "fr"},
+        intent="switch_language",
+        text='/switch_language{"language": "en"}',
+        entities=[{"entity": "language", "value": "en"}],
+    )
+    assert slot_events(run(ActionReadMessage(), widget_switch, domain)[0]) == {"language": "en"}
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
