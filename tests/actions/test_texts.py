@@ -50,3 +50,25 @@ def test_cap_answer_follows_the_date(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_numbers_are_formatted_per_language() -> None:
     assert format_number(7350, "en") == "7,350"
     assert format_number(7350, "fr") == "7\u202f350"
+
+
+def test_no_program_number_is_written_in_the_messages() -> None:
+    """Facts live once, in the engine's data: the catalogs may only name them as {placeholders}."""
+    import re
+
+    from actions.texts import TEXTS_DIR
+    from eligibility import load_program
+
+    program = load_program()
+    numbers = {
+        str(dated.value)
+        for key in program.keys()
+        for dated in program.history(key)
+        if isinstance(dated.value, int) and not isinstance(dated.value, bool) and dated.value >= 10
+    }
+    assert {"7350", "14700", "155"} <= numbers
+    for path in TEXTS_DIR.glob("*.yml"):
+        digits = {
+            match.replace(",", "").replace(" ", "") for match in re.findall(r"\d[\d, ]*\d", path.read_text())
+        }
+        assert not numbers & digits, f"{path.name} writes program numbers itself: {numbers & digits}"
