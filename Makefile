@@ -6,14 +6,15 @@ RASA := PYTHONPATH=$(CURDIR) SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LE
 STAMP := $(VENV)/.installed
 MODEL = models/impplus-$(shell scripts/model_is_current.sh --print).tar.gz
 
-.PHONY: install train run shell test lint unit validate nlu-eval stories e2e bench bench-engine clean
+.PHONY: install train run shell test lint unit validate nlu-eval stories e2e browser bench bench-engine clean
 
 install: $(STAMP)
 
-$(STAMP): requirements.txt constraints.txt
+$(STAMP): requirements.txt constraints.txt web/package.json web/package-lock.json
 	@test -x $(PY) || "$$(scripts/find_python.sh)" -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade "pip==24.3.1"
 	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	@command -v npm >/dev/null || { echo "npm is required for the website widget (apt-get install npm)." >&2; exit 1; }
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
 	@touch $(STAMP)
 
 # Trains only when there is no model for the current config, domain and training data.
@@ -43,9 +44,14 @@ stories: train
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out reports/stories
 
 e2e: train
-	$(PY) -m pytest -q tests/e2e
+	$(PY) -m pytest -q tests/e2e tests/telegram
 
-test: lint unit validate nlu-eval stories e2e
+# The website widget in Debian's Chromium (installed with apt when missing; no browser download).
+browser: train
+	scripts/ensure_chromium.sh
+	$(PY) -m pytest -q tests/web
+
+test: lint unit validate nlu-eval stories e2e browser
 
 bench-engine: install
 	$(PY) benchmarks/bench_engine.py
