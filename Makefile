@@ -6,7 +6,7 @@ RASA := PYTHONPATH=$(CURDIR) SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LE
 STAMP := $(VENV)/.installed
 MODEL = models/impplus-$(shell scripts/model_is_current.sh --print).tar.gz
 
-.PHONY: install train run shell test lint unit validate nlu-eval stories e2e browser bench bench-engine clean
+.PHONY: install train run shell test lint unit validate nlu-eval stories e2e browser leads leads-purge bench bench-engine clean
 
 install: $(STAMP)
 
@@ -32,7 +32,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 unit: install
-	$(PY) -m pytest -q tests/engine tests/nlu tests/nlu_components tests/actions
+	$(PY) -m pytest -q tests/engine tests/nlu tests/nlu_components tests/actions tests/leads
 
 validate: install
 	$(RASA) data validate --fail-on-warnings
@@ -58,6 +58,13 @@ bench-engine: install
 
 bench: train bench-engine
 	$(PY) benchmarks/bench_assistant.py
+
+# The consultancy's side of "Book a call": `make leads` lists recent leads; see `python -m leads --help`.
+leads: install
+	$(PY) -m leads list
+
+leads-purge: install
+	$(PY) -m leads purge
 
 clean:
 	rm -rf models reports var .pytest_cache

@@ -7,6 +7,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.booking import LEAD_SLOTS, in_booking
 from actions.conversation_state import in_screening, language_of, latest_intent, requested_field
 from actions.texts import entry, text
 
@@ -17,7 +18,6 @@ REPLIES = {
     "goodbye": "goodbye",
     "bot_challenge": "bot_challenge",
     "out_of_scope": "out_of_scope",
-    "human_handoff": "human_handoff",
     "affirm": "affirm_outside",
     "deny": "deny_outside",
     "dont_know": "deny_outside",
@@ -37,7 +37,8 @@ class ActionRespond(Action):
         lang = language_of(tracker)
         intent = latest_intent(tracker) or ""
         key = REPLIES.get(intent, "fallback")
-        buttons = entry(lang, "menu_buttons") if intent in WITH_MENU and not in_screening(tracker) else []
+        busy = in_screening(tracker) or in_booking(tracker)
+        buttons = entry(lang, "menu_buttons") if intent in WITH_MENU and not busy else []
         dispatcher.utter_message(text=text(lang, key), buttons=buttons)
         return []
 
@@ -56,16 +57,24 @@ class ActionFallback(Action):
         return []
 
 
-class ActionStopScreening(Action):
-    """Stops the questions, keeping the answers given so far."""
+class ActionStop(Action):
+    """Stops the check (its answers are kept) or cancels a booking (its details are forgotten)."""
 
     def name(self) -> str:
-        return "action_stop_screening"
+        return "action_stop"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang = language_of(tracker)
+        if in_booking(tracker):
+            dispatcher.utter_message(text=text(lang, "booking.cancelled"))
+            return [
+                ActiveLoop(None),
+                *[SlotSet(name, None) for name in LEAD_SLOTS],
+                SlotSet("requested_slot", None),
+                SlotSet("failed_attempts", 0),
+            ]
         if not in_screening(tracker):
             dispatcher.utter_message(text=text(lang, "nothing_to_stop"))
             return []
@@ -97,7 +106,10 @@ class ActionExplainQuestion(Action):
     ) -> list[EventType]:
         lang = language_of(tracker)
         requested = requested_field(tracker)
-        key = f"questions.{requested}.why" if requested else "why_none"
+        if in_booking(tracker):
+            key = "booking.why"
+        else:
+            key = f"questions.{requested}.why" if requested else "why_none"
         dispatcher.utter_message(text=text(lang, key))
         return []
 
@@ -105,7 +117,7 @@ class ActionExplainQuestion(Action):
 __all__ = [
     "ActionRespond",
     "ActionFallback",
-    "ActionStopScreening",
+    "ActionStop",
     "ActionSwitchLanguage",
     "ActionExplainQuestion",
     "latest_intent",

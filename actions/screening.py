@@ -51,7 +51,7 @@ class ActionReadMessage(Action):
         current = tracker.get_slot("language")
         message_text = latest_text(tracker)
         intent = latest_intent(tracker)
-        if intent == "switch_language":
+        if intent == "switch_language" and tracker.get_slot("requested_slot") != "lead_language":
             lang = _language_entity(tracker) or requested_language(message_text, current)
         else:
             lang = detect_language(message_text, current) or current or _channel_language(tracker)
@@ -108,7 +108,7 @@ class ValidateScreeningForm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         activating = not in_screening(tracker)
-        resuming = _resuming_after_interruption(tracker)
+        resuming = resuming_after_interruption(tracker)
         intent = latest_intent(tracker)
         answered = intent in ANSWER_INTENTS | {"dont_know"} or _facts_this_turn(tracker)
         if not (activating or resuming or answered):
@@ -141,9 +141,17 @@ def _events_since_user_message(tracker: Tracker) -> list[dict[str, Any]]:
     return events
 
 
-def _resuming_after_interruption(tracker: Tracker) -> bool:
+def resuming_after_interruption(tracker: Tracker) -> bool:
     """True when the form was rejected this turn, or another action answered before it came back."""
-    own = {"action_listen", "action_extract_slots", "screening_form", "validate_screening_form", None}
+    own = {
+        "action_listen",
+        "action_extract_slots",
+        None,
+        "screening_form",
+        "validate_screening_form",
+        "booking_form",
+        "validate_booking_form",
+    }
     return any(
         event.get("event") == "action_execution_rejected"
         or (event.get("event") == "action" and event.get("name") not in own)

@@ -58,6 +58,10 @@ class ActionScreeningVerdict(Action):
     ) -> list[EventType]:
         lang = language_of(tracker)
         assessment = assess(profile_of(tracker), on=today(), skip=skipped_fields(tracker))
-        for message in verdict_messages(assessment, lang, tracker.get_slot("place")):
+        messages = verdict_messages(assessment, lang, tracker.get_slot("place"))
+        for message in messages[:-1]:
             dispatcher.utter_message(text=message)
+        # One offer of a call per verdict, as a button: never pushy.
+        offer = [{"title": text(lang, "booking.offer_button"), "payload": "/human_handoff"}]
+        dispatcher.utter_message(text=messages[-1], buttons=offer)
         return [SlotSet("verdict", assessment.verdict), SlotSet("requested_slot", None)]

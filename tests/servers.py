@@ -62,6 +62,7 @@ class Assistant:
     web_port: int = 0
     with_web: bool = False
     processes: list[subprocess.Popen] = field(default_factory=list)
+    settings: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -80,10 +81,12 @@ class Assistant:
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
             "TRACKER_DB_DIALECT": "sqlite",
             "TRACKER_DB": str(self.workdir / "tracker.db"),
+            "LEADS_DB_URL": f"sqlite:///{self.workdir / 'leads.db'}",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "TF_CPP_MIN_LOG_LEVEL": "3",
             **self.env,
         }
+        self.settings = env
         self.workdir.mkdir(parents=True, exist_ok=True)
         self._spawn(
             [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.action_port)],
@@ -125,6 +128,10 @@ class Assistant:
             )
         self.wait_ready(timeout)
         return self
+
+    def env_value(self, name: str) -> str:
+        """A setting the servers were started with (after defaults and the environment)."""
+        return self.settings[name]
 
     @property
     def web_url(self) -> str:

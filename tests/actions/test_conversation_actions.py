@@ -9,7 +9,7 @@ from actions.conversation import (
     ActionExplainQuestion,
     ActionFallback,
     ActionRespond,
-    ActionStopScreening,
+    ActionStop,
     ActionSwitchLanguage,
 )
 from tests.actions.conftest import make_tracker, run
@@ -46,13 +46,13 @@ def test_stop_ends_the_form_and_keeps_answers(domain: dict[str, Any]) -> None:
         intent="stop",
         active_loop=FORM,
     )
-    events, dispatcher = run(ActionStopScreening(), tracker, domain)
+    events, dispatcher = run(ActionStop(), tracker, domain)
     assert {"event": "active_loop", "name": None} in [
         {"event": e["event"], "name": e.get("name")} for e in events
     ]
     assert not any(e.get("name") == "residence" for e in events), "answers are kept"
     assert "stopped" in texts(dispatcher)
-    _, idle = run(ActionStopScreening(), make_tracker({"language": "en"}, intent="stop"), domain)
+    _, idle = run(ActionStop(), make_tracker({"language": "en"}, intent="stop"), domain)
     assert "Nothing is in progress" in texts(idle)
 
 

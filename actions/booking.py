@@ -1,0 +1,237 @@
+""" "Book a call": a consented lead for the consultancy, collected as a Rasa form.
+
+Each answer is read from the message text for the detail that was asked; an email or a phone number
+written at any point ("my email is actually …") corrects the summary. Nothing is stored until the person
+has consented and confirmed the summary; "stop" cancels and forgets every detail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import lead_details
+from actions.answers import QUESTION_INTENTS
+from actions.clock import today
+from actions.conversation_state import language_of, latest_intent, latest_text, profile_of, skipped_fields
+from actions.screening import resuming_after_interruption
+from actions.texts import entry, text
+
+BOOKING_FORM = "booking_form"
+LEAD_FIELDS = (
+    "lead_name",
+    "lead_email",
+    "lead_phone",
+    "lead_time",
+    "lead_language",
+    "lead_consent",
+    "lead_confirmed",
+)
+LEAD_SLOTS = (*LEAD_FIELDS, "lead_time_zone", "lead_reference")
+# Replies that leave the booking to the interruption rules (then the form asks again).
+INTERRUPTIONS = frozenset(
+    {"why_ask", "switch_language", "stop", "greet", "thanks", "goodbye", "bot_challenge", "out_of_scope"}
+)
+# Two unusable answers to the optional phone question and it is left out.
+PHONE_TRIES = 2
+SKIP_WORDS = frozenset({"skip", "passer", "no", "non", "none", "aucun", "pas de téléphone", "no phone"})
+
+
+def in_booking(tracker: Tracker) -> bool:
+    return (tracker.active_loop or {}).get("name") == BOOKING_FORM
+
+
+def next_detail(slots: dict[str, Any]) -> str | None:
+    """The first detail still missing, in the form's order."""
+    return next((name for name in LEAD_FIELDS if slots.get(name) is None), None)
+
+
+class ValidateBookingForm(Action):
+    """Reads the answer to the detail asked, and any email or phone correction, then asks the next one."""
+
+    def name(self) -> str:
+        return "validate_booking_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang = language_of(tracker)
+        slots = {name: tracker.get_slot(name) for name in LEAD_SLOTS}
+        requested = tracker.get_slot("requested_slot") if in_booking(tracker) else None
+        message = latest_text(tracker).strip()
+        intent = latest_intent(tracker)
+        updates: dict[str, Any] = {}
+        failures = int(tracker.get_slot("failed_attempts") or 0)
+        if not in_booking(tracker):
+            dispatcher.utter_message(text=text(lang, "booking.start"))
+        elif requested in LEAD_FIELDS and not resuming_after_interruption(tracker):
+            updates = {
+                **self.read_answer(requested, message, intent, tracker),
+                **corrections(message, requested, tracker),
+            }
+            if not updates and (intent in INTERRUPTIONS or intent in QUESTION_INTENTS):
+                return []  # not an answer: the interruption rules take it, then the form asks again
+            if requested in updates:
+                failures = 0
+            else:
+                failures += 1
+                if requested == "lead_phone" and failures >= PHONE_TRIES:
+                    updates["lead_phone"], failures = "", 0
+                else:
+                    dispatcher.utter_message(text=text(lang, f"booking.questions.{requested}.invalid"))
+        if updates.get("lead_consent") is False:
+            dispatcher.utter_message(text=text(lang, "booking.no_consent"))
+            return [
+                *[SlotSet(name, None) for name in LEAD_SLOTS],
+                SlotSet("failed_attempts", 0),
+                SlotSet("requested_slot", None),
+            ]
+        if updates.get("lead_confirmed") is False:
+            dispatcher.utter_message(text=text(lang, "booking.change"))
+            updates["lead_confirmed"] = None
+        elif requested == "lead_confirmed" and set(updates) - {"lead_confirmed"}:
+            updates["lead_confirmed"] = None  # a correction instead of a yes: show the summary again
+        merged = {**slots, **updates}
+        events: list[EventType] = [SlotSet(name, value) for name, value in updates.items()]
+        return [*events, SlotSet("failed_attempts", failures), SlotSet("requested_slot", next_detail(merged))]
+
+    @staticmethod
+    def read_answer(requested: str, message: str, intent: str | None, tracker: Tracker) -> dict[str, Any]:
+        """The value of the detail asked, read from the message, or nothing when it can't be used."""
+        if "?" in message and requested in ("lead_name", "lead_time"):
+            return {}
+        if requested == "lead_name":
+            name = lead_details.full_name(message)
+            return {"lead_name": name} if name else {}
+        if requested == "lead_email":
+            email = lead_details.email(message)
+            return {"lead_email": email} if email else {}
+        if requested == "lead_phone":
+            if intent == "deny" or message.lower().strip(" .!") in SKIP_WORDS:
+                return {"lead_phone": ""}
+            phone = lead_details.phone(message, tracker.get_slot("residence"), tracker.get_slot("place"))
+            return {"lead_phone": phone} if phone else {}
+        if requested == "lead_time":
+            small_talk = intent in INTERRUPTIONS and intent not in ("stop", "why_ask", "switch_language")
+            if intent in QUESTION_INTENTS or (intent in INTERRUPTIONS and not small_talk) or len(message) < 2:
+                return {}
+            if small_talk and not lead_details.looks_like_time(message):
+                return {}
+            zone = lead_details.time_zone(message, tracker.get_slot("place"))
+            return {"lead_time": message[:200], "lead_time_zone": zone}
+        if requested == "lead_language":
+            chosen = lead_details.language_choice(message, tracker)
+            return {"lead_language": chosen} if chosen else {}
+        if requested in ("lead_consent", "lead_confirmed") and intent in ("affirm", "deny"):
+            return {requested: intent == "affirm"}
+        return {}
+
+
+def corrections(message: str, requested: str, tracker: Tracker) -> dict[str, Any]:
+    """An email or phone number given while another detail was asked replaces the one on file."""
+    found: dict[str, Any] = {}
+    if requested != "lead_email" and tracker.get_slot("lead_email") is not None:
+        email = lead_details.email(message)
+        if email:
+            found["lead_email"] = email
+    if requested != "lead_phone" and tracker.get_slot("lead_phone") is not None and "@" not in message:
+        phone = lead_details.phone(message, tracker.get_slot("residence"), tracker.get_slot("place"))
+        if phone:
+            found["lead_phone"] = phone
+    return found
+
+
+class AskForDetail(Action, ABC):
+    """Asks for one booking detail; the last question shows the summary first."""
+
+    @property
+    @abstractmethod
+    def detail(self) -> str:
+        """The booking slot this action asks for."""
+
+    def name(self) -> str:
+        return f"action_ask_{self.detail}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang = language_of(tracker)
+        if self.detail == "lead_confirmed":
+            dispatcher.utter_message(text=summary(tracker, lang))
+        question = text(
+            lang, f"booking.questions.{self.detail}.ask", retention_days=lead_details.retention_days()
+        )
+        dispatcher.utter_message(text=question, buttons=detail_buttons(lang, self.detail))
+        return []
+
+
+def detail_buttons(lang: str, detail: str) -> list[dict[str, str]]:
+    if detail == "lead_language":
+        return list(entry(lang, "booking.language_buttons"))
+    if detail in ("lead_consent", "lead_confirmed"):
+        return list(entry(lang, "booking.yes_no_buttons"))
+    if detail == "lead_phone":
+        return [{"title": text(lang, "booking.questions.lead_phone.skip_button"), "payload": "/deny"}]
+    return []
+
+
+def summary(tracker: Tracker, lang: str) -> str:
+    """The details about to be sent, for the person to check."""
+
+    def line(key: str, value: Any) -> str:
+        return text(lang, f"booking.summary.{key}", value=value)
+
+    lines = [
+        text(lang, "booking.summary_title"),
+        line("name", tracker.get_slot("lead_name")),
+        line("email", tracker.get_slot("lead_email")),
+    ]
+    phone = tracker.get_slot("lead_phone")
+    lines.append(line("phone", phone) if phone else text(lang, "booking.summary.no_phone"))
+    lines.append(line("time", tracker.get_slot("lead_time")))
+    if tracker.get_slot("lead_time_zone"):
+        lines.append(line("time_zone", tracker.get_slot("lead_time_zone")))
+    lines.append(line("language", text(lang, f"booking.language_names.{tracker.get_slot('lead_language')}")))
+    verdict = tracker.get_slot("verdict") or "none"
+    lines.append(line("verdict", text(lang, f"booking.verdicts.{verdict}")))
+    return "\n".join(lines)
+
+
+def _ask_action(detail: str) -> type[AskForDetail]:
+    return type(f"AskFor_{detail}", (AskForDetail,), {"detail": detail, "__doc__": f"Asks for {detail}."})
+
+
+ASK_DETAIL_ACTIONS = {name: _ask_action(name) for name in LEAD_FIELDS}
+
+
+class ActionSubmitBooking(Action):
+    """Saves the confirmed, consented lead with the screening summary and gives the reference."""
+
+    def name(self) -> str:
+        return "action_submit_booking"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang = language_of(tracker)
+        if not (tracker.get_slot("lead_consent") and tracker.get_slot("lead_confirmed")):
+            return [SlotSet(name, None) for name in LEAD_SLOTS]
+        consent = text(lang, "booking.consent_text", retention_days=lead_details.retention_days())
+        screening = lead_details.screening_summary(profile_of(tracker), today(), skipped_fields(tracker))
+        try:
+            details = {name: tracker.get_slot(name) for name in LEAD_SLOTS}
+            reference = await asyncio.to_thread(
+                lead_details.save, details, consent, lang, tracker.sender_id, screening
+            )
+        except Exception:  # noqa: BLE001 - the person gets a clear answer; the traceback goes to the log
+            lead_details.logger.exception("could not save a lead")
+            dispatcher.utter_message(text=text(lang, "booking.save_failed"))
+            return [SlotSet(name, None) for name in LEAD_SLOTS]
+        dispatcher.utter_message(text=text(lang, "booking.saved", reference=reference))
+        return [*[SlotSet(name, None) for name in LEAD_SLOTS], SlotSet("lead_reference", reference)]

@@ -1,0 +1,5 @@
+"""``python -m leads``: the consultancy's command line (see cli.py)."""
+
+from .cli import run
+
+run()

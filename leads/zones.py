@@ -1,0 +1,27 @@
+"""IANA time-zone names: the ones this machine knows, looked up case-insensitively, old names renamed."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import lru_cache
+
+from .datafiles import load_data
+
+
+@lru_cache(maxsize=1)
+def _known() -> dict[str, str]:
+    """Lower-cased name → IANA name, for every zone in the system's (or tzdata's) database."""
+    return {name.lower(): name for name in zoneinfo.available_timezones()}
+
+
+@lru_cache(maxsize=1)
+def _links() -> dict[str, str]:
+    return {old.lower(): new for old, new in load_data("timezones.yml")["links"].items()}
+
+
+def canonical_zone(name: str) -> str | None:
+    """The IANA name for ``name`` ("europe/paris" → "Europe/Paris", "US/Eastern" → "America/New_York"),
+    or None when this machine's zone database doesn't have it."""
+    key = name.strip().lower()
+    key = _links().get(key, key).lower()
+    return _known().get(key)
