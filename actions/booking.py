@@ -134,13 +134,14 @@ class ValidateBookingForm(Action):
 
 
 def corrections(message: str, requested: str, tracker: Tracker) -> dict[str, Any]:
-    """An email or phone number given while another detail was asked replaces the one on file."""
+    """An email or phone number written while another detail was asked: several details in one message
+    ("Marie Tremblay, marie@example.com"), or a correction ("my email is actually …")."""
     found: dict[str, Any] = {}
-    if requested != "lead_email" and tracker.get_slot("lead_email") is not None:
+    if requested != "lead_email":
         email = lead_details.email(message)
         if email:
             found["lead_email"] = email
-    if requested != "lead_phone" and tracker.get_slot("lead_phone") is not None and "@" not in message:
+    if requested != "lead_phone" and requested != "lead_time":
         phone = lead_details.phone(message, tracker.get_slot("residence"), tracker.get_slot("place"))
         if phone:
             found["lead_phone"] = phone

@@ -47,9 +47,12 @@ _WANTS_ENGLISH = re.compile(r"\b(en|english|anglais)\b", re.I)
 
 
 def full_name(message: str) -> str | None:
-    """A first and last name, without "my name is" / "je m'appelle"."""
+    """A first and last name, without "my name is" / "je m'appelle", nor the email or phone written after it
+    ("Marie Tremblay, marie@example.com")."""
+    without_contacts = _PHONE_CANDIDATE.sub(" ", _EMAIL_CANDIDATE.sub(" ", message))
+    first_part = re.split(r"[,;]|\band\b|\bet\b", without_contacts, maxsplit=1)[0]
     try:
-        return validate_full_name(_NAME_PREFIX.sub("", message).strip(" .!"))
+        return validate_full_name(_NAME_PREFIX.sub("", first_part).strip(" .!"))
     except LeadInputError:
         return None
 
@@ -67,7 +70,7 @@ def email(message: str) -> str | None:
 
 def phone(message: str, residence: str | None, place: str | None) -> str | None:
     """The phone number in the message, in E.164; a number without "+" is read where the person lives."""
-    match = _PHONE_CANDIDATE.search(message)
+    match = _PHONE_CANDIDATE.search(_EMAIL_CANDIDATE.sub(" ", message))
     if not match:
         return None
     try:

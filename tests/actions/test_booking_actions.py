@@ -43,6 +43,14 @@ def test_a_sentence_gives_the_detail_asked() -> None:
     assert slots["lead_phone"] == "+33612345678"
 
 
+def test_several_details_in_one_message() -> None:
+    slots, _ = validate(
+        {"requested_slot": "lead_name"}, "I'm Marie Tremblay, marie@example.com, +33 6 12 34 56 78"
+    )
+    assert slots["lead_name"] == "Marie Tremblay" and slots["lead_email"] == "marie@example.com"
+    assert slots["lead_phone"] == "+33612345678" and slots["requested_slot"] == "lead_time"
+
+
 def test_a_bad_email_is_explained_and_asked_again() -> None:
     slots, messages = validate(
         {"lead_name": "Marie Tremblay", "requested_slot": "lead_email"}, "marie@example"
