@@ -70,3 +70,8 @@ def run(action: Action, tracker: Tracker, domain: dict[str, Any]) -> tuple[list[
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker, domain))
     return events, dispatcher
+
+
+def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The slots an action set, by name."""
+    return {event["name"]: event["value"] for event in events if event.get("event") == "slot"}

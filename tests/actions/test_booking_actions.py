@@ -6,7 +6,7 @@ from typing import Any
 
 from actions.booking import ASK_DETAIL_ACTIONS, ValidateBookingForm
 from actions.conversation import ActionStop
-from tests.actions.conftest import make_tracker, run
+from tests.actions.conftest import make_tracker, run, slot_events
 
 FORM = "booking_form"
 DETAILS = {
@@ -17,10 +17,6 @@ DETAILS = {
     "lead_time_zone": "Europe/Paris",
     "lead_language": "en",
 }
-
-
-def slot_events(events: list[dict]) -> dict[str, Any]:
-    return {event["name"]: event["value"] for event in events if event.get("event") == "slot"}
 
 
 def validate(slots: dict[str, Any], text: str, intent: str = "inform", **kwargs: Any) -> tuple[dict, list]:

@@ -12,7 +12,7 @@ import pytest
 from actions.screening import ASK_ACTIONS, ActionReadMessage, ValidateScreeningForm
 from actions.verdict import ActionScreeningVerdict, verdict_messages
 from eligibility import FIELD_VALUES, PROFILE_FIELDS, Profile, assess
-from tests.actions.conftest import make_tracker, run
+from tests.actions.conftest import make_tracker, run, slot_events
 
 FORM = "screening_form"
 # The question kind the shared checker must recognise for each field.
@@ -27,10 +27,6 @@ CHECKER_KIND = {
     "application_complete": "complete",
     "has_status_in_canada": "status_in_canada",
 }
-
-
-def slot_events(events: list[dict]) -> dict[str, Any]:
-    return {event["name"]: event["value"] for event in events if event.get("event") == "slot"}
 
 
 def test_the_engine_picks_the_next_question(domain: dict[str, Any]) -> None:
