@@ -24,12 +24,16 @@ def outside_quebec(v: Values, accepted: Accepted) -> str:
     return "unmet" if residence == "quebec" else "met"
 
 
+def _yes_no(answer: bool | None) -> str:
+    """A criterion that is simply the person's yes or no: met, unmet, or unknown until they say."""
+    if answer is None:
+        return "unknown"
+    return "met" if answer else "unmet"
+
+
 def has_csq(v: Values, accepted: Accepted) -> str:
     """Applicants must hold a Quebec Selection Certificate."""
-    held = v["has_csq"]
-    if held is None:
-        return "unknown"
-    return "met" if held else "unmet"
+    return _yes_no(v["has_csq"])
 
 
 def eligible_program(v: Values, accepted: Accepted) -> str:
@@ -59,18 +63,12 @@ def csq_valid(v: Values, accepted: Accepted) -> str:
 
 def invitation(v: Values, accepted: Accepted) -> str:
     """MIFI's letter of invitation: a step the person can still take."""
-    invited = v["has_invitation"]
-    if invited is None:
-        return "unknown"
-    return "met" if invited else "unmet"
+    return _yes_no(v["has_invitation"])
 
 
 def complete_application(v: Values, accepted: Accepted) -> str:
     """A complete work permit application: a step the person can still take."""
-    complete = v["application_complete"]
-    if complete is None:
-        return "unknown"
-    return "met" if complete else "unmet"
+    return _yes_no(v["application_complete"])
 
 
 def no_pr_decision(v: Values, accepted: Accepted) -> str:
