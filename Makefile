@@ -6,7 +6,7 @@ RASA := PYTHONPATH=$(CURDIR) SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LE
 STAMP := $(VENV)/.installed
 MODEL = models/impplus-$(shell scripts/model_is_current.sh --print).tar.gz
 
-.PHONY: install train run shell test lint unit validate nlu-eval stories e2e browser leads leads-purge bench bench-engine clean
+.PHONY: install train run run-scale shell test lint unit validate nlu-eval stories e2e scale browser leads leads-purge bench bench-engine clean
 
 install: $(STAMP)
 
@@ -24,6 +24,10 @@ train: install
 
 run: train
 	scripts/run.sh
+
+# Scale-out profile on this machine: Rasa on 5005 and 5006 sharing PostgreSQL and Redis (config/scale-out.env).
+run-scale: train
+	scripts/run.sh scale-out
 
 shell: train
 	scripts/shell.sh
@@ -46,12 +50,16 @@ stories: train
 e2e: train
 	$(PY) -m pytest -q tests/e2e tests/telegram
 
+# The scale-out profile against this machine's PostgreSQL and Redis: two Rasa servers sharing conversations.
+scale: train
+	$(PY) -m pytest -q tests/stores tests/scale
+
 # The website widget in Debian's Chromium (installed with apt when missing; no browser download).
 browser: train
 	scripts/ensure_chromium.sh
 	$(PY) -m pytest -q tests/web
 
-test: lint unit validate nlu-eval stories e2e browser
+test: lint unit validate nlu-eval stories e2e scale browser
 
 bench-engine: install
 	$(PY) benchmarks/bench_engine.py

@@ -1,7 +1,8 @@
 """Every setting of the leads package, read from the environment with the project's embedded defaults.
 
-Layers, lowest first: the defaults below, then ``config/defaults.env`` (the file scripts/run.sh reads, so
-the command line finds the same tracker store as the running assistant), then the environment.
+Layers, lowest first: ``config/defaults.env`` (the file scripts/run.sh reads, so the command line finds the
+same tracker store as the running assistant; the one place the default values are written), then an
+optional second env file, then the environment.
 Relative SQLite paths are resolved against the repository root, not the current directory, so
 ``python -m leads`` run from anywhere opens the database the assistant writes to.
 """
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from .errors import ConfigError
@@ -21,17 +22,15 @@ from .errors import ConfigError
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULTS_FILE = ROOT / "config" / "defaults.env"
 
-DEFAULTS: dict[str, str] = {
-    "LEADS_DB_URL": "sqlite:///var/leads.db",
-    "LEADS_RETENTION_DAYS": "365",
-    "LEADS_WEBHOOK_URL": "",
-    "LEADS_WEBHOOK_TIMEOUT": "5",
-    "LEADS_WEBHOOK_RETRIES": "2",
-    "TRACKER_DB_URL": "",
-    "TRACKER_DB_DIALECT": "sqlite",
-    "TRACKER_DB": "var/tracker.db",
-    "POSTGRESQL_SCHEMA": "",  # Rasa's own variable: the schema its PostgreSQL tracker store uses
-}
+SETTING_NAMES = (
+    "LEADS_DB_URL",
+    "LEADS_RETENTION_DAYS",
+    "LEADS_WEBHOOK_URL",
+    "LEADS_WEBHOOK_TIMEOUT",
+    "LEADS_WEBHOOK_RETRIES",
+    "TRACKER_DB_URL",
+    "POSTGRESQL_SCHEMA",  # Rasa's own variable: the schema its PostgreSQL tracker store uses
+)
 
 
 @dataclass(frozen=True)
@@ -62,13 +61,13 @@ def read_env_file(path: Path) -> dict[str, str]:
     return values
 
 
-def load_settings(env: Mapping[str, str] | None = None, defaults_file: Path | None = DEFAULTS_FILE,
+def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = None,
                   root: Path = ROOT) -> Settings:
-    """Settings from ``env`` (default: os.environ) over defaults.env over the built-in defaults."""
-    values = dict(DEFAULTS)
-    if defaults_file is not None:
-        values.update({k: v for k, v in read_env_file(defaults_file).items() if k in DEFAULTS})
-    values.update({k: v for k, v in (os.environ if env is None else env).items() if k in DEFAULTS})
+    """Settings from ``env`` (default: os.environ) over ``env_file`` over config/defaults.env."""
+    values = dict.fromkeys(SETTING_NAMES, "")
+    for layer in (read_env_file(DEFAULTS_FILE), read_env_file(env_file) if env_file else {},
+                  os.environ if env is None else env):
+        values.update({k: v for k, v in layer.items() if k in SETTING_NAMES})
     webhook = values["LEADS_WEBHOOK_URL"].strip()
     if webhook and not webhook.startswith(("http://", "https://")):
         raise ConfigError("LEADS_WEBHOOK_URL must start with http:// or https://")
@@ -95,21 +94,13 @@ def _number(values: Mapping[str, str], key: str, kind: type[int] | type[float],
 
 
 def tracker_url(values: Mapping[str, str], root: Path = ROOT) -> str | None:
-    """The tracker store as endpoints.yml builds it: TRACKER_DB_URL, else TRACKER_DB_DIALECT + TRACKER_DB.
+    """The tracker store endpoints.yml connects to (TRACKER_DB_URL), or None when there is none.
 
     With Rasa's POSTGRESQL_SCHEMA set, a PostgreSQL URL gets the same search_path Rasa connects with.
     """
-    if values.get("TRACKER_DB_URL", "").strip():
-        url = database_url(values["TRACKER_DB_URL"], "TRACKER_DB_URL", root)
-    else:
-        dialect = values.get("TRACKER_DB_DIALECT", "").strip()
-        db = values.get("TRACKER_DB", "").strip()
-        if not dialect or not db:
-            return None
-        if dialect.startswith("sqlite"):
-            return database_url(f"{dialect}:///{db}", "TRACKER_DB", root)
-        url = database_url(URL.create(dialect, database=db).render_as_string(hide_password=False),
-                           "TRACKER_DB_DIALECT", root)
+    if not values.get("TRACKER_DB_URL", "").strip():
+        return None
+    url = database_url(values["TRACKER_DB_URL"], "TRACKER_DB_URL", root)
     schema = values.get("POSTGRESQL_SCHEMA", "").strip()
     parsed = make_url(url)
     if schema and parsed.get_backend_name() == "postgresql" and "options" not in parsed.query:

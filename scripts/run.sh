@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
-# Starts the action server and the Rasa server with the embedded defaults, and stops both on Ctrl-C
-# or SIGTERM. Every setting can be overridden from the environment (defaults: config/defaults.env).
+# Starts the action server, the Rasa server(s) and the demo web page, and stops them all on Ctrl-C or SIGTERM.
+#   scripts/run.sh             embedded profile: one Rasa server, SQLite tracker store, in-memory lock store
+#   scripts/run.sh scale-out   Rasa servers on each port of RASA_PORTS sharing PostgreSQL and Redis
+# Settings: config/defaults.env, config/<profile>.env over it, the environment over both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-# Defaults from config/defaults.env; anything already in the environment wins.
-while IFS='=' read -r key value; do
-  [[ -z "$key" || "$key" == \#* ]] && continue
-  [[ -n "${!key+x}" ]] || export "$key=$value"
-done < config/defaults.env
-export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:${ACTION_PORT}/webhook}"
-export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=3
-mkdir -p var "$(dirname "$TRACKER_DB")"
+profile="${1:-embedded}"
+source scripts/load_env.sh
+load_settings "$profile"
+mkdir -p var
 model="models/impplus-$(scripts/model_is_current.sh --print).tar.gz"
 [ -f "$model" ] || { echo "No model for the current training data: run 'make train'." >&2; exit 1; }
+"$PY" scripts/check_stores.py || exit 1
+IFS=',' read -r -a rasa_ports <<< "$RASA_PORTS"
 
 pids=()
 stop() {
@@ -27,23 +27,27 @@ trap stop INT TERM
 
 "$PY" -m rasa_sdk --actions actions -p "$ACTION_PORT" &
 pids+=($!)
-.venv/bin/rasa run -m "$model" -i "$RASA_HOST" -p "$RASA_PORT" \
-  --endpoints endpoints.yml --credentials credentials.yml ${RASA_EXTRA_ARGS:-} &
-pids+=($!)
-# The demo "consultancy" page with the chat widget on it.
-"$PY" web/serve.py --host 127.0.0.1 --port "$WEB_PORT" --rasa-url "http://localhost:${RASA_PORT}" &
+for port in "${rasa_ports[@]}"; do
+  .venv/bin/rasa run -m "$model" -i "$RASA_HOST" -p "$port" \
+    --endpoints endpoints.yml --credentials credentials.yml ${RASA_EXTRA_ARGS:-} &
+  pids+=($!)
+done
+# The demo "consultancy" page with the chat widget on it, talking to the first Rasa server.
+"$PY" web/serve.py --host 127.0.0.1 --port "$WEB_PORT" --rasa-url "http://localhost:${rasa_ports[0]}" &
 pids+=($!)
 
-for _ in $(seq 1 180); do
-  if curl -sf "http://127.0.0.1:${RASA_PORT}/" >/dev/null 2>&1; then break; fi
-  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "A server failed to start." >&2; stop; }; done
-  sleep 1
+for port in "${rasa_ports[@]}"; do
+  for _ in $(seq 1 180); do
+    if curl -sf "http://127.0.0.1:${port}/" >/dev/null 2>&1; then break; fi
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "A server failed to start." >&2; stop; }; done
+    sleep 1
+  done
 done
 cat <<MSG
 
-  The IMP+ assistant is running.
+  The IMP+ assistant is running ($profile profile: Rasa on port(s) ${RASA_PORTS}, lock store ${LOCK_STORE_TYPE}).
     Website (demo page with the chat widget): http://localhost:${WEB_PORT}/
-    REST:   curl -s localhost:${RASA_PORT}/webhooks/rest/webhook -d '{"sender":"me","message":"What is IMP+?"}'
+    REST:   curl -s localhost:${rasa_ports[0]}/webhooks/rest/webhook -d '{"sender":"me","message":"What is IMP+?"}'
     Shell:  make shell   (in another terminal)
     Stop:   Ctrl-C
 

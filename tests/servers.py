@@ -17,13 +17,20 @@ ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
 
 
-def default_settings() -> dict[str, str]:
-    """The embedded defaults of config/defaults.env (the same file scripts/run.sh reads)."""
+def read_env_file(path: Path) -> dict[str, str]:
     settings: dict[str, str] = {}
-    for line in (ROOT / "config" / "defaults.env").read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#") and "=" in line:
             key, value = line.split("=", 1)
             settings[key.strip()] = value.strip()
+    return settings
+
+
+def default_settings(profile: str = "embedded") -> dict[str, str]:
+    """config/defaults.env, with config/<profile>.env over it: the files scripts/run.sh reads."""
+    settings = read_env_file(ROOT / "config" / "defaults.env")
+    if profile != "embedded":
+        settings.update(read_env_file(ROOT / "config" / f"{profile}.env"))
     return settings
 
 
@@ -53,7 +60,11 @@ def shared_dir() -> Path | None:
 
 @dataclass
 class Assistant:
-    """A running assistant: its REST URL, processes and logs."""
+    """A running assistant: an action server, `replicas` Rasa servers and optionally the web page.
+
+    The embedded profile keeps its SQLite tracker store in `workdir`; the scale-out profile uses the
+    PostgreSQL and Redis of config/scale-out.env, with a lock-store key prefix of its own.
+    """
 
     workdir: Path
     env: dict[str, str] = field(default_factory=dict)
@@ -61,26 +72,38 @@ class Assistant:
     action_port: int = 0
     web_port: int = 0
     with_web: bool = False
+    profile: str = "embedded"
+    replicas: int = 1
     processes: list[subprocess.Popen] = field(default_factory=list)
+    rasa_processes: dict[int, subprocess.Popen] = field(default_factory=dict)
     settings: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
+    @property
+    def urls(self) -> list[str]:
+        """Every Rasa server's URL, first one first."""
+        return [f"http://127.0.0.1:{port}" for port in self.rasa_processes]
+
     def start(self, timeout: float = 180.0) -> Assistant:
         self.rasa_port = self.rasa_port or free_port()
         self.action_port = self.action_port or free_port()
         self.web_port = self.web_port or free_port()
         web_origins = f"http://localhost:{self.web_port},http://127.0.0.1:{self.web_port}"
+        stores = (
+            {"TRACKER_DB_URL": f"sqlite:///{self.workdir / 'tracker.db'}"}
+            if self.profile == "embedded"
+            else {"LOCK_STORE_KEY_PREFIX": f"test{os.getpid()}{self.rasa_port}"}
+        )
         env = {
-            **default_settings(),
+            **default_settings(self.profile),
             **os.environ,
             "WEB_ALLOWED_ORIGINS": web_origins,
             "PYTHONPATH": str(ROOT),
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
-            "TRACKER_DB_DIALECT": "sqlite",
-            "TRACKER_DB": str(self.workdir / "tracker.db"),
+            **stores,
             "LEADS_DB_URL": f"sqlite:///{self.workdir / 'leads.db'}",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "TF_CPP_MIN_LOG_LEVEL": "3",
@@ -93,24 +116,9 @@ class Assistant:
             env,
             "actions.log",
         )
-        self._spawn(
-            [
-                str(VENV_BIN / "rasa"),
-                "run",
-                "-m",
-                str(current_model()),
-                "-i",
-                "127.0.0.1",
-                "-p",
-                str(self.rasa_port),
-                "--endpoints",
-                "endpoints.yml",
-                "--credentials",
-                "credentials.yml",
-            ],
-            env,
-            "rasa.log",
-        )
+        self.start_rasa(self.rasa_port)
+        for _ in range(self.replicas - 1):
+            self.start_rasa(free_port())
         if self.with_web:
             self._spawn(
                 [
@@ -129,6 +137,23 @@ class Assistant:
         self.wait_ready(timeout)
         return self
 
+    def start_rasa(self, port: int) -> subprocess.Popen:
+        """Starts one more Rasa server on `port` (returns at once; `wait_ready` waits for it)."""
+        command = [str(VENV_BIN / "rasa"), "run", "-m", str(current_model()), "-i", "127.0.0.1",
+                   "-p", str(port), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]
+        log_name = "rasa.log" if port == self.rasa_port else f"rasa-{port}.log"
+        process = self._spawn(command, self.settings, log_name)
+        self.rasa_processes[port] = process
+        return process
+
+    def kill_rasa(self, url: str, hard: bool = False) -> None:
+        """Stops the Rasa server at `url`: SIGTERM, or SIGKILL (`hard`) as a crash would."""
+        port = int(url.rsplit(":", 1)[1])
+        process = self.rasa_processes.pop(port)
+        os.killpg(process.pid, signal.SIGKILL if hard else signal.SIGTERM)
+        process.wait(timeout=30)
+        self.processes.remove(process)
+
     def env_value(self, name: str) -> str:
         """A setting the servers were started with (after defaults and the environment)."""
         return self.settings[name]
@@ -138,13 +163,13 @@ class Assistant:
         """The demo page with the chat widget (when started with `with_web=True`)."""
         return f"http://127.0.0.1:{self.web_port}/"
 
-    def _spawn(self, command: list[str], env: dict[str, str], log_name: str) -> None:
+    def _spawn(self, command: list[str], env: dict[str, str], log_name: str) -> subprocess.Popen:
         log = open(self.workdir / log_name, "ab")  # noqa: SIM115 - closed with the process
-        self.processes.append(
-            subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
+        self.processes.append(process)
+        return process
 
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -152,18 +177,17 @@ class Assistant:
             for process in self.processes:
                 if process.poll() is not None:
                     raise RuntimeError(f"a server exited early; see {self.workdir}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/webhooks/rest/", timeout=2) as response:
-                    if response.status == 200 and self._actions_ready():
-                        return
-            except OSError:
-                pass
+            if all(self._answers(f"{url}/webhooks/rest/") for url in self.urls) and self._answers(
+                f"http://127.0.0.1:{self.action_port}/health"
+            ):
+                return
             time.sleep(0.5)
         raise RuntimeError(f"the assistant did not start within {timeout:.0f} s; see {self.workdir}")
 
-    def _actions_ready(self) -> bool:
+    @staticmethod
+    def _answers(url: str) -> bool:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.action_port}/health", timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=2) as response:
                 return response.status == 200
         except OSError:
             return False
@@ -178,12 +202,15 @@ class Assistant:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
         self.processes.clear()
+        self.rasa_processes.clear()
 
-    def say(self, sender: str, message: str) -> list[dict]:
-        """Sends one message over the REST channel and returns the replies."""
+    def say(self, sender: str, message: str, url: str | None = None) -> list[dict]:
+        """Sends one message over the REST channel (to the first Rasa server by default); returns replies."""
         body = json.dumps({"sender": sender, "message": message}).encode()
         request = urllib.request.Request(
-            f"{self.url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+            f"{url or self.url}/webhooks/rest/webhook",
+            data=body,
+            headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read().decode() or "[]")

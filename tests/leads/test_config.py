@@ -1,4 +1,4 @@
-"""Settings: built-in defaults, then config/defaults.env, then the environment; one-line errors."""
+"""Settings: config/defaults.env, then an optional env file, then the environment; one-line errors."""
 
 from __future__ import annotations
 
@@ -15,14 +15,14 @@ def test_defaults_match_the_embedded_ones() -> None:
     settings = load_settings({})
     assert settings.db_url == f"sqlite:///{ROOT / 'var' / 'leads.db'}"  # relative to the repo, not the cwd
     defaults = read_env_file(ROOT / "config" / "defaults.env")
-    assert settings.tracker_db_url == f"sqlite:///{ROOT / defaults['TRACKER_DB']}"
+    assert settings.tracker_db_url == f"sqlite:///{ROOT / defaults['TRACKER_DB_URL'].removeprefix('sqlite:///')}"
     assert settings.retention_days == 365 and settings.webhook_url is None
     assert settings.webhook_timeout == 5 and settings.webhook_retries == 2
 
 
 def test_layers(tmp_path: Path) -> None:
     env_file = tmp_path / "defaults.env"
-    env_file.write_text("# comment\nLEADS_RETENTION_DAYS=30\nTRACKER_DB=var/other.db\nUNRELATED=1\n\n")
+    env_file.write_text("# comment\nLEADS_RETENTION_DAYS=30\nTRACKER_DB_URL=sqlite:///var/other.db\nUNRELATED=1\n\n")
     settings = load_settings({"LEADS_WEBHOOK_URL": "https://crm.example.com/hook"}, env_file, root=tmp_path)
     assert settings.retention_days == 30 and settings.tracker_db_url == f"sqlite:///{tmp_path}/var/other.db"
     assert settings.webhook_url == "https://crm.example.com/hook"
@@ -33,11 +33,10 @@ def test_layers(tmp_path: Path) -> None:
 
 
 def test_tracker_url_variants() -> None:
-    assert load_settings({"TRACKER_DB_DIALECT": "", "TRACKER_DB": ""}, None).tracker_db_url is None
-    url = load_settings({"TRACKER_DB_DIALECT": "postgresql", "TRACKER_DB": "rasa",
-                         "POSTGRESQL_SCHEMA": "bot"}, None).tracker_db_url
+    assert load_settings({"TRACKER_DB_URL": ""}).tracker_db_url is None
+    url = load_settings({"TRACKER_DB_URL": "postgresql:///rasa", "POSTGRESQL_SCHEMA": "bot"}).tracker_db_url
     assert url == "postgresql:///rasa?options=-csearch_path%3Dbot"  # Rasa's POSTGRESQL_SCHEMA followed
-    assert load_settings({"TRACKER_DB_URL": "sqlite:////tmp/t.db"}, None).tracker_db_url == "sqlite:////tmp/t.db"
+    assert load_settings({"TRACKER_DB_URL": "sqlite:////tmp/t.db"}).tracker_db_url == "sqlite:////tmp/t.db"
 
 
 @pytest.mark.parametrize(("env", "message"), [
@@ -50,7 +49,7 @@ def test_tracker_url_variants() -> None:
 ])
 def test_bad_values(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        load_settings(env, None)
+        load_settings(env)
 
 
 def test_safe_url_hides_the_password() -> None:

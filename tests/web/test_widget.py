@@ -9,7 +9,6 @@ messages, and pages from origins the socket.io channel does not allow.
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import socket
@@ -446,19 +445,10 @@ def test_widget_reconnects_after_the_server_restarts(
 
 def stop_rasa(assistant: Assistant) -> Callable[[], None]:
     """Stops the Rasa server of `assistant`; returns the function that starts it again, same port."""
-    index, process = next(
-        (i, p) for i, p in enumerate(assistant.processes) if Path(str(p.args[0])).name == "rasa"
-    )
-    environ = Path(f"/proc/{process.pid}/environ").read_bytes().split(b"\0")
-    env = dict(item.decode().split("=", 1) for item in environ if b"=" in item)
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=30)
+    assistant.kill_rasa(assistant.url)
 
     def start() -> None:
-        log = open(assistant.workdir / "rasa.log", "ab")  # noqa: SIM115 - closed with the process
-        assistant.processes[index] = subprocess.Popen(
-            process.args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        assistant.start_rasa(assistant.rasa_port)
         assistant.wait_ready(180)
 
     return start

@@ -1,0 +1,61 @@
+"""Two Rasa servers and one action server in the scale-out profile, on this machine's PostgreSQL and Redis."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from scripts.check_stores import lock_store_problem, tracker_store_problem
+from tests.servers import Assistant, default_settings
+
+
+@pytest.fixture(scope="session")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    settings = default_settings("scale-out")
+    problems = [tracker_store_problem(settings["TRACKER_DB_URL"]), lock_store_problem(settings)]
+    assert not any(problems), f"the scale-out profile needs PostgreSQL and Redis: {problems}"
+    running = Assistant(workdir=tmp_path_factory.mktemp("cluster"), profile="scale-out", replicas=2).start()
+    yield running
+    running.stop()
+
+
+class TrackerEvents:
+    """Reads the shared PostgreSQL tracker store as Rasa wrote it; forgets the tests' conversations."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = sa.create_engine(url)
+        self.senders: set[str] = set()
+
+    def new_sender(self, label: str) -> str:
+        sender = f"scale-{label}-{uuid.uuid4().hex[:10]}"
+        self.senders.add(sender)
+        return sender
+
+    def events(self, sender: str) -> list[dict]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id"), {"sender": sender}
+            )
+            return [json.loads(row.data) for row in rows]
+
+    def user_texts(self, sender: str) -> list[str]:
+        return [event["text"] for event in self.events(sender) if event["event"] == "user"]
+
+    def forget(self) -> None:
+        with self.engine.begin() as connection:
+            for sender in self.senders:
+                connection.execute(
+                    sa.text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender}
+                )
+        self.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def tracker(cluster: Assistant) -> Iterator[TrackerEvents]:
+    events = TrackerEvents(cluster.env_value("TRACKER_DB_URL"))
+    yield events
+    events.forget()
