@@ -6,7 +6,7 @@ RASA := PYTHONPATH=$(CURDIR) SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LE
 STAMP := $(VENV)/.installed
 MODEL = models/impplus-$(shell scripts/model_is_current.sh --print).tar.gz
 
-.PHONY: install train run run-scale shell test lint unit validate nlu-eval stories e2e scale browser leads leads-purge bench bench-engine clean
+.PHONY: install train run run-scale shell test lint unit validate nlu-eval stories e2e scale browser leads leads-purge bench bench-engine clean eval-nlu
 
 install: $(STAMP)
 
@@ -36,13 +36,17 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 unit: install
-	$(PY) -m pytest -q tests/engine tests/nlu tests/nlu_components tests/actions tests/leads
+	$(PY) -m pytest -q tests/engine tests/nlu tests/nlu_components tests/nlu_report tests/actions tests/leads tests/channels
 
 validate: install
 	$(RASA) data validate --fail-on-warnings
 
 nlu-eval: train
 	$(PY) -m pytest -q tests/nlu_eval
+
+# Held-out intent F1, confusion matrices, most confused pairs and entity F1 per language in reports/nlu/.
+eval-nlu: train
+	$(PY) -m nlu_report
 
 stories: train
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out reports/stories

@@ -1,6 +1,9 @@
-"""The assistant's custom actions. Personal data (emails, phone numbers) is masked in everything this
-process logs, from its first import on."""
+"""The assistant's custom actions. From the first import on, personal data (emails, phone numbers) is
+masked in everything this process logs, and every action is bounded in time and answers with an
+apology rather than failing silently (fault_guard)."""
 
+from actions.fault_guard import install as install_fault_guard
 from leads.masking import install_masking
 
 install_masking()
+install_fault_guard()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -54,7 +54,9 @@ class ActionFallback(Action):
     ) -> list[EventType]:
         lang = language_of(tracker)
         dispatcher.utter_message(text=text(lang, "fallback"), buttons=entry(lang, "menu_buttons"))
-        return []
+        # As Rasa's core fallback no rule follows it with action_listen: without this, the policy predicts
+        # the fallback again until Rasa's circuit breaker stops it (ten "Sorry" messages in one turn).
+        return [FollowupAction("action_listen")]
 
 
 class ActionStop(Action):

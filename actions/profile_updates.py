@@ -7,6 +7,7 @@ yes or no, and a few implications fill the obvious gaps (a CSQ program means a C
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,10 @@ class MessageReading:
     dont_know: str | None = None
 
 
+MAX_PLACE_CHARS = 80
+_PLACE_NAME = re.compile(r"^(?:[^\W\d_]|[ ,.'’-])+$")
+
+
 def coerce(field_name: str, value: Any) -> Any:
     """A profile value from an entity value ("true", True, "abroad"), or None when it isn't one."""
     if field_name in BOOL_FIELDS:
@@ -43,12 +48,18 @@ def coerce(field_name: str, value: Any) -> Any:
     return value if value in allowed else None
 
 
+def is_place_name(value: Any) -> bool:
+    """Whether `value` can be shown as a place ("Lyon, France", "Trois-Rivières"): letters, spaces and
+    `,.'’-` only, so a typed `/inform{"place": "<img …>"}` never reaches a verdict, a lead or the widget."""
+    return isinstance(value, str) and 0 < len(value) <= MAX_PLACE_CHARS and bool(_PLACE_NAME.match(value))
+
+
 def _stated_facts(entities: Iterable[Mapping[str, Any]]) -> tuple[dict[str, Any], str | None]:
     facts: dict[str, Any] = {}
     place = None
     for entity in entities:
         name = entity.get("entity")
-        if name == "place" and entity.get("value"):
+        if name == "place" and is_place_name(entity.get("value")):
             place = str(entity["value"])
         elif name in PROFILE_FIELDS:
             value = coerce(name, entity.get("value"))

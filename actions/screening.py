@@ -33,6 +33,8 @@ from eligibility import PROFILE_FIELDS, assess
 # Answers that should have filled the question asked; anything else (a question, small talk) is an
 # interruption after which the form simply asks again.
 ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "nlu_fallback"})
+# Asking for the check while in it ("am I eligible?" again) simply carries it on, without counting a failure.
+CONTINUE_INTENTS = frozenset({"check_eligibility"})
 # After this many unusable answers the question is shown with its choices; one more and it is skipped.
 CHOICES_AFTER = 2
 SKIP_AFTER = 3
@@ -111,7 +113,7 @@ class ValidateScreeningForm(Action):
         resuming = resuming_after_interruption(tracker)
         intent = latest_intent(tracker)
         answered = intent in ANSWER_INTENTS | {"dont_know"} or _facts_this_turn(tracker)
-        if not (activating or resuming or answered):
+        if not (activating or resuming or answered or intent in CONTINUE_INTENTS):
             return []
         skipped = skipped_fields(tracker)
         requested = requested_field(tracker)

@@ -32,11 +32,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from channels.guarded_turn import shared_turn
+
 logger = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "fr")
-# Longest message passed to the assistant; the widget's input allows 1,000 characters.
-MAX_MESSAGE_CHARS = 2000
 # Session ids are the hex uuids this channel hands out; anything else gets a fresh one.
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 _TRUE = {"1", "true", "yes", "on"}
@@ -104,6 +104,7 @@ class OriginCheckedSocketIOInput(SocketIOInput):
         self.allowed_origins = list(allowed_origins or [])
         # The conversation (session id) each connection asked for with `session_request`.
         self._sessions: dict[str, str] = {}
+        self._app: Any = None
         if not self.allowed_origins:
             logger.warning(
                 "socket.io channel: no allowed_origins, so no web page can connect "
@@ -159,15 +160,19 @@ class OriginCheckedSocketIOInput(SocketIOInput):
             sender_id = self._sender_for(sid, data)
             if sender_id is None:
                 return
-            text = data.get("message")
-            message = UserMessage(
-                (text if isinstance(text, str) else "")[:MAX_MESSAGE_CHARS],
-                SocketIOOutput(sio, self.bot_message_evt),
+            await shared_turn().handle(
+                data.get("message"),
                 sender_id,
-                input_channel=self.name(),
-                metadata=clean_metadata(data.get(self.metadata_key)),
+                SocketIOOutput(sio, self.bot_message_evt),
+                self.name(),
+                clean_metadata(data.get(self.metadata_key)),
+                on_new_message,
+                self._app.ctx.agent if self._app else None,
             )
-            await on_new_message(message)
+
+        @socketio_webhook.listener("before_server_start")
+        async def keep_app(app: Any, _: Any) -> None:
+            self._app = app  # the agent (app.ctx.agent) tells the guards the conversation's language
 
         return socketio_webhook
 

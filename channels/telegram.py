@@ -36,6 +36,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.guarded_turn import shared_turn
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
@@ -341,11 +343,16 @@ class ConfigurableTelegramInput(TelegramInput):
         metadata = {**(self.get_metadata(request) or {})}
         if incoming.language:
             metadata["language"] = incoming.language
-        texts = [incoming.text]
         if incoming.text == INTENT_MESSAGE_PREFIX + USER_INTENT_RESTART:
-            texts.append(START_INTENT)  # Rasa restarts then starts again: here, a greeting
-        for text in texts:
-            await on_new_message(
-                UserMessage(text, output, incoming.chat_id, input_channel=self.name(), metadata=metadata)
+            # Telegram's own /start: Rasa restarts the conversation, then it starts again with a greeting.
+            restart = UserMessage(
+                incoming.text, output, incoming.chat_id, input_channel=self.name(), metadata=metadata
             )
+            await on_new_message(restart)
+            text = START_INTENT
+        else:
+            text = incoming.text
+        await shared_turn().handle(
+            text, incoming.chat_id, output, self.name(), metadata, on_new_message, request.app.ctx.agent
+        )
         return response.text("success")

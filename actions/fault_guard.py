@@ -1,0 +1,63 @@
+"""Every action bounded in time and kept from failing silently.
+
+rasa-sdk answers an exception inside an action with HTTP 500, and Rasa then says nothing and carries on:
+the person is left waiting. Here each action runs under ACTION_TIMEOUT_SECONDS (shorter than the
+conversation lock's lifetime, TICKET_LOCK_LIFETIME, so a slow action never outlives the lock that keeps
+the conversation's messages in order); an exception or a timeout is logged with its traceback and the
+person gets a short apology in their language instead. The action's events are dropped, so the
+conversation stays as it was before the failing turn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
+from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
+
+from actions.language import DEFAULT_LANGUAGE, SUPPORTED, detect_language
+from actions.texts import text
+from project_settings import number_setting
+
+logger = logging.getLogger(__name__)
+
+
+def action_timeout() -> float:
+    """ACTION_TIMEOUT_SECONDS, kept below the lock lifetime whatever the settings say."""
+    return min(number_setting("ACTION_TIMEOUT_SECONDS"), number_setting("TICKET_LOCK_LIFETIME") * 0.75)
+
+
+def apology(action_call: dict[str, Any]) -> dict[str, Any]:
+    """The action server's answer for a failed action: no events, one apology in the person's language."""
+    tracker = action_call.get("tracker") or {}
+    current = (tracker.get("slots") or {}).get("language")
+    latest = str((tracker.get("latest_message") or {}).get("text") or "")
+    lang = current if current in SUPPORTED else detect_language(latest, None) or DEFAULT_LANGUAGE
+    dispatcher = CollectingDispatcher()
+    dispatcher.utter_message(text=text(lang, "guard.unavailable"))
+    return {"events": [], "responses": dispatcher.messages}
+
+
+def install() -> None:
+    """Wraps rasa-sdk's executor once per process (the action server builds it from this package)."""
+    if getattr(ActionExecutor.run, "guarded", False):
+        return
+    unguarded = ActionExecutor.run
+
+    async def guarded_run(self: ActionExecutor, action_call: dict[str, Any]) -> dict[str, Any] | None:
+        name = action_call.get("next_action")
+        timeout = action_timeout()
+        try:
+            return await asyncio.wait_for(unguarded(self, action_call), timeout=timeout)
+        except (ActionExecutionRejection, ActionNotFoundException):
+            raise  # Rasa's own protocol: a form rejecting a turn, an unknown action
+        except asyncio.TimeoutError:
+            logger.error("Action %s took longer than %.0f s: answered with an apology.", name, timeout)
+        except Exception:
+            logger.exception("Action %s failed: answered with an apology.", name)
+        return apology(action_call)
+
+    guarded_run.guarded = True  # type: ignore[attr-defined]
+    ActionExecutor.run = guarded_run  # type: ignore[method-assign]

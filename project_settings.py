@@ -1,0 +1,31 @@
+"""Settings of the running servers: the environment over config/defaults.env (where defaults live)."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+from leads.config import read_env_file
+
+DEFAULTS_FILE = Path(__file__).resolve().parent / "config" / "defaults.env"
+
+
+@cache
+def _defaults() -> dict[str, str]:
+    return read_env_file(DEFAULTS_FILE)
+
+
+def setting(name: str) -> str:
+    """The value of `name`; a name missing from config/defaults.env is a programming error (KeyError)."""
+    value = os.environ.get(name, "").strip()
+    return value or _defaults()[name]
+
+
+def number_setting(name: str) -> float:
+    """A positive number setting; a wrong value falls back to the default rather than stopping the server."""
+    try:
+        value = float(setting(name))
+    except ValueError:
+        value = float(_defaults()[name])
+    return value if value > 0 else float(_defaults()[name])

@@ -1,0 +1,86 @@
+"""rasa-sdk's real executor with the fault guard: failures and slow actions end in an apology."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from rasa_sdk import Action
+from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.interfaces import ActionExecutionRejection
+
+import actions  # noqa: F401 - installs the guard, as the action server's import does
+from actions.fault_guard import action_timeout
+from actions.texts import text
+from channels.action_timeout import request_timeout
+
+
+class Failing(Action):
+    def name(self) -> str:
+        return "test_failing"
+
+    async def run(self, dispatcher: Any, tracker: Any, domain: Any) -> list:
+        raise RuntimeError("boom")
+
+
+class Slow(Action):
+    def name(self) -> str:
+        return "test_slow"
+
+    async def run(self, dispatcher: Any, tracker: Any, domain: Any) -> list:
+        await asyncio.sleep(30)
+        return []
+
+
+class Rejecting(Action):
+    def name(self) -> str:
+        return "test_rejecting"
+
+    async def run(self, dispatcher: Any, tracker: Any, domain: Any) -> list:
+        raise ActionExecutionRejection("test_rejecting")
+
+
+def call(action: str, language: str | None, latest: str = "hello") -> dict[str, Any]:
+    tracker = {"sender_id": "t", "slots": {"language": language}, "latest_message": {"text": latest},
+               "events": [], "paused": False, "followup_action": None, "active_loop": {},
+               "latest_action_name": None}
+    return {"next_action": action, "tracker": tracker, "domain": {}, "version": "3.6.2"}
+
+
+def executor() -> ActionExecutor:
+    runner = ActionExecutor()
+    for action in (Failing, Slow, Rejecting):
+        runner.register_action(action)
+    return runner
+
+
+def test_an_exception_becomes_an_apology_in_the_persons_language(caplog: pytest.LogCaptureFixture) -> None:
+    result = asyncio.run(executor().run(call("test_failing", "fr")))
+    assert result["events"] == [] and len(result["responses"]) == 1
+    assert result["responses"][0]["text"] == text("fr", "guard.unavailable")
+    assert "boom" in caplog.text and "Traceback" in caplog.text  # server-side only
+
+
+def test_without_a_language_slot_the_message_decides() -> None:
+    french = call("test_failing", None, "Bonjour, est-ce que je suis admissible?")
+    result = asyncio.run(executor().run(french))
+    assert result["responses"][0]["text"] == text("fr", "guard.unavailable")
+
+
+def test_a_slow_action_is_cut_at_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACTION_TIMEOUT_SECONDS", "0.2")
+    result = asyncio.run(asyncio.wait_for(executor().run(call("test_slow", "en")), timeout=5))
+    assert result["responses"][0]["text"] == text("en", "guard.unavailable")
+
+
+def test_rasa_protocol_exceptions_pass_through() -> None:
+    with pytest.raises(ActionExecutionRejection):
+        asyncio.run(executor().run(call("test_rejecting", "en")))
+
+
+def test_timeouts_stay_inside_the_lock_lifetime(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert action_timeout() < request_timeout() < 60
+    monkeypatch.setenv("ACTION_TIMEOUT_SECONDS", "500")
+    monkeypatch.setenv("TICKET_LOCK_LIFETIME", "30")
+    assert action_timeout() < request_timeout() < 30

@@ -1,0 +1,1 @@
+"""Tests of the NLU report (make eval-nlu), without a model."""
