@@ -52,7 +52,7 @@ stories: train
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out reports/stories
 
 e2e: train
-	$(PY) -m pytest -q tests/e2e tests/telegram
+	$(PY) -m pytest -q tests/e2e tests/telegram tests/faults
 
 # The scale-out profile against this machine's PostgreSQL and Redis: two Rasa servers sharing conversations.
 scale: train
@@ -68,8 +68,11 @@ test: lint unit validate nlu-eval stories e2e scale browser
 bench-engine: install
 	$(PY) benchmarks/bench_engine.py
 
+# Plain Rasa vs this assistant (embedded, scale-out 1 and 2 servers) under the same load: reports/bench.md.
+# Options: make bench BENCH_ARGS="--skip-train --fresh --seconds 10 --only baseline embedded"
+BENCH_ARGS ?=
 bench: train bench-engine
-	$(PY) benchmarks/bench_assistant.py
+	$(PY) benchmarks/bench_assistant.py $(BENCH_ARGS)
 
 # The consultancy's side of "Book a call": `make leads` lists recent leads; see `python -m leads --help`.
 leads: install

@@ -16,6 +16,8 @@ from actions.texts import text
 from channels.message_guard import MAX_MESSAGE_CHARS
 from tests.servers import Assistant
 
+# Nothing left to understand once cleaned, or not text at all: no reply.
+EMPTY_MESSAGES = ["", "   ", "\n\t", "\u202e\u200b\u2066", "\x00", None, 42, {"text": "hi"}]
 BAD_MESSAGES = [
     "a\x00b\x00 what is IMP+?",
     "\x07\x1b[31m red \x1b[0m",
@@ -58,7 +60,7 @@ def still_works(assistant: Assistant, sender: str) -> None:
     assert "open work permit" in joined(say(assistant, sender, "What is IMP+?"))
 
 
-@pytest.mark.parametrize("message", ["", "   ", "\n\t", "\u202e\u200b\u2066", "\x00", None, 42, {"text": "hi"}])
+@pytest.mark.parametrize("message", EMPTY_MESSAGES)
 def test_empty_or_non_text_messages_get_no_reply(assistant: Assistant, message: object) -> None:
     sender = f"bad-{uuid.uuid4().hex[:8]}"
     assert say(assistant, sender, message) == []

@@ -121,3 +121,14 @@ def test_conversations_carry_on_when_one_server_stops(cluster: Assistant, tracke
     finally:
         cluster.start_rasa(int(stopped.rsplit(":", 1)[1]))
         cluster.wait_ready(180)
+
+
+def test_nul_bytes_and_lone_surrogates_never_break_the_postgresql_tracker_store(
+    cluster: Assistant, tracker: TrackerEvents
+) -> None:
+    sender = tracker.new_sender("nul")
+    for message in ("what is\x00 IMP+?", "caf\ud800é \x00\x00", "\x00"):
+        cluster.say(sender, message, url=cluster.urls[1])
+    stored = tracker.user_texts(sender)
+    assert stored == ["what is IMP+?", "caf\ufffdé"], "cleaned before storing; the NUL-only one is empty"
+    assert "open work permit" in replies_text(cluster.say(sender, "What is IMP+?"))
