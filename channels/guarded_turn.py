@@ -82,7 +82,7 @@ class GuardedTurn:
         """The conversation's language as stored, else the message's, else the channel's, else English."""
         current = None
         try:
-            tracker = await agent.tracker_store.retrieve(sender_id)
+            tracker = await agent.tracker_store.retrieve(sender_id) if agent else None
             current = tracker.get_slot("language") if tracker else None
         except Exception:  # the tracker store may be the part that is down
             logger.warning("Could not read the language of conversation %s.", sender_id)
@@ -93,6 +93,11 @@ class GuardedTurn:
             if lang in SUPPORTED:
                 return str(lang)
         return DEFAULT_LANGUAGE
+
+
+def agent_of(request: Any) -> Any:
+    """The Rasa agent serving `request` (None outside a running server): it knows the tracker store."""
+    return getattr(getattr(getattr(request, "app", None), "ctx", None), "agent", None)
 
 
 _SHARED: list[GuardedTurn] = []

@@ -18,7 +18,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.guarded_turn import shared_turn
+from channels.guarded_turn import agent_of, shared_turn
 from channels.socketio import clean_metadata
 
 MAX_SENDER_CHARS = 128
@@ -49,7 +49,7 @@ class GuardedRestInput(InputChannel):
             collector = CollectingOutputChannel()
             await shared_turn().handle(
                 body["message"], body["sender"], collector, self.name(), body["metadata"], on_new_message,
-                request.app.ctx.agent,
+                agent_of(request),
             )
             return response.json(collector.messages)
 

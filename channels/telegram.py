@@ -36,7 +36,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.guarded_turn import shared_turn
+from channels.guarded_turn import agent_of, shared_turn
 
 logger = logging.getLogger(__name__)
 
@@ -353,6 +353,6 @@ class ConfigurableTelegramInput(TelegramInput):
         else:
             text = incoming.text
         await shared_turn().handle(
-            text, incoming.chat_id, output, self.name(), metadata, on_new_message, request.app.ctx.agent
+            text, incoming.chat_id, output, self.name(), metadata, on_new_message, agent_of(request)
         )
         return response.text("success")
