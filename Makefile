@@ -6,7 +6,7 @@ RASA := PYTHONPATH=$(CURDIR) SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LE
 STAMP := $(VENV)/.installed
 MODEL = models/impplus-$(shell scripts/model_is_current.sh --print).tar.gz
 
-.PHONY: install train run run-scale shell test lint unit validate nlu-eval stories e2e scale browser leads leads-purge bench bench-engine clean eval-nlu
+.PHONY: install train run run-scale shell test lint unit validate nlu-eval stories e2e scale browser leads leads-purge bench bench-engine clean eval-nlu security audit purge
 
 install: $(STAMP)
 
@@ -63,7 +63,13 @@ browser: train
 	scripts/ensure_chromium.sh
 	$(PY) -m pytest -q tests/web
 
-test: lint unit validate nlu-eval stories e2e scale browser
+# Security and privacy, against real servers on loopback: HTTP API off or authenticated, CORS and socket.io
+# origins, action server on loopback only, secrets only from the environment, no personal data in logs,
+# conversation retention and erasure (SQLite and PostgreSQL).
+security: train
+	$(PY) -m pytest -q tests/security tests/privacy
+
+test: lint unit validate nlu-eval stories e2e scale browser security
 
 bench-engine: install
 	$(PY) benchmarks/bench_engine.py
@@ -80,6 +86,22 @@ leads: install
 
 leads-purge: install
 	$(PY) -m leads purge
+
+# Retention: leads older than LEADS_RETENTION_DAYS and conversations with no message for TRACKER_RETENTION_DAYS
+# (`leads-purge` does the same). Run it daily, e.g. from cron.
+purge: install
+	$(PY) -m leads purge
+
+# Known vulnerabilities in the pinned dependencies (constraints.txt) with pip-audit, in a virtualenv of its own
+# (its dependencies conflict with Rasa's pins); accepted ones: config/audit-exceptions.yml. Needs the network,
+# so not part of `make test`. Other pip-audit options: make audit AUDIT_ARGS='-s osv'.
+AUDIT_VENV := .venv-audit
+$(AUDIT_VENV)/bin/pip-audit:
+	"$$(scripts/find_python.sh)" -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet pip-audit==2.10.1
+
+audit: install $(AUDIT_VENV)/bin/pip-audit
+	$(PY) scripts/audit.py $(AUDIT_ARGS)
 
 clean:
 	rm -rf models reports var .pytest_cache

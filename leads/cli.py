@@ -1,5 +1,8 @@
 """The consultancy's command line: ``python -m leads list|show|export|erase|purge``.
 
+``purge`` applies both retention periods: leads older than LEADS_RETENTION_DAYS (with their conversations),
+then conversations with no message for TRACKER_RETENTION_DAYS (`make purge` runs it).
+
 Reads LEADS_DB_URL and the tracker store (TRACKER_DB_URL, or TRACKER_DB_DIALECT + TRACKER_DB) like the
 assistant (see config.py). Exit status: 0 done; 1 nothing found, not confirmed, or a database error;
 2 bad input. Errors are one line on stderr, never a traceback. ``list`` masks contact details (it is
@@ -21,9 +24,10 @@ from .config import Settings, load_settings, safe_url
 from .emails import validate_email
 from .errors import ConfigError, LeadInputError
 from .masking import mask_email, mask_phone
-from .records import ErasureReport, Lead
+from .records import ErasureReport, Lead, utcnow
 from .reference import normalise_reference
 from .store import LeadStore
+from .tracker import TrackerPurge, purge_conversations
 
 OK, NOT_DONE, USAGE_ERROR = 0, 1, 2
 MAX_LIST = 10_000
@@ -75,9 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--reference", metavar="REF", help="the lead with this reference")
     which.add_argument("--email", metavar="EMAIL", help="every lead with this address (any case)")
     erase.add_argument("--yes", action="store_true", help="don't ask for confirmation")
-    purge = commands.add_parser("purge", help="delete leads (and conversations) past the retention period")
+    purge = commands.add_parser("purge", help="delete leads and conversations past their retention periods")
     purge.add_argument("--days", type=_days, metavar="N",
-                       help="older than N days (default: LEADS_RETENTION_DAYS)")
+                       help="leads older than N days and their conversations (default: LEADS_RETENTION_DAYS)")
+    purge.add_argument("--conversation-days", type=_days, metavar="N",
+                       help="conversations with no message for N days (default: TRACKER_RETENTION_DAYS)")
     return parser
 
 
@@ -239,7 +245,19 @@ def _purge(args: argparse.Namespace, store: LeadStore, settings: Settings, out: 
     assert report.cutoff is not None
     out.write(_report_line("Purged", report) + f" (created before {report.cutoff:%Y-%m-%d %H:%M} UTC, "
               f"retention {days} days)\n")
+    conversation_days = args.conversation_days or settings.tracker_retention_days
+    out.write(_purge_line(purge_conversations(settings.tracker_db_url, conversation_days, utcnow()),
+                          conversation_days) + "\n")
     return OK
+
+
+def _purge_line(purge: TrackerPurge, days: int) -> str:
+    if purge.status == "not_configured":
+        return "No SQL tracker store configured: conversations NOT purged"
+    if purge.status == "no_tracker":
+        return "Purged 0 conversation(s): the tracker store has no conversations table"
+    return (f"Purged {purge.events_deleted} event(s) of {purge.conversations} conversation(s) "
+            f"with no message since {purge.cutoff:%Y-%m-%d %H:%M} UTC (retention {days} days)")
 
 
 def _report_line(verb: str, report: ErasureReport) -> str:

@@ -29,13 +29,17 @@ SETTING_NAMES = (
     "LEADS_WEBHOOK_TIMEOUT",
     "LEADS_WEBHOOK_RETRIES",
     "TRACKER_DB_URL",
+    "TRACKER_RETENTION_DAYS",
     "POSTGRESQL_SCHEMA",  # Rasa's own variable: the schema its PostgreSQL tracker store uses
 )
 
 
 @dataclass(frozen=True)
 class Settings:
-    """The resolved settings; ``tracker_db_url`` is None when no SQL tracker store is configured."""
+    """The resolved settings; ``tracker_db_url`` is None when no SQL tracker store is configured.
+
+    ``retention_days`` is for leads; ``tracker_retention_days`` for conversations (after their last message).
+    """
 
     db_url: str
     tracker_db_url: str | None
@@ -43,6 +47,7 @@ class Settings:
     webhook_url: str | None
     webhook_timeout: float
     webhook_retries: int
+    tracker_retention_days: int
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -78,6 +83,7 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: Path | None = 
         webhook_url=webhook or None,
         webhook_timeout=_number(values, "LEADS_WEBHOOK_TIMEOUT", float, minimum=0.01),
         webhook_retries=_number(values, "LEADS_WEBHOOK_RETRIES", int, minimum=0),
+        tracker_retention_days=_number(values, "TRACKER_RETENTION_DAYS", int, minimum=1),
     )
 
 

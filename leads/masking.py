@@ -1,4 +1,6 @@
-"""No personal data in logs: emails and phone numbers are masked in every log record.
+"""No personal data in logs: emails and phone numbers are masked in every log record, and the
+conversation fields of Rasa's structured records (what people typed, slot values) are redacted
+(masking_rasa.py).
 
 ``PersonalDataFilter`` masks a record's message (with its arguments), exception text and stack;
 ``install_masking()`` puts it on the root logger and on every handler that exists, and wraps the
@@ -11,6 +13,8 @@ from __future__ import annotations
 import logging
 import re
 from typing import Any
+
+from .masking_rasa import redact_rasa_record
 
 _EMAIL = re.compile(
     r"(?<![\w.!#$%&'*+/=?^`{|}~-])"
@@ -67,6 +71,7 @@ def mask_record(record: logging.LogRecord) -> None:
     """Mask a record in place: message and arguments become one masked message, if anything changed."""
     if getattr(record, "_pii_masked", False):
         return
+    redact_rasa_record(record)
     try:
         message = record.getMessage()
     except Exception:  # a broken format string: logging reports it itself

@@ -1,4 +1,5 @@
-"""Erasing a person's conversation from Rasa's SQL tracker store (table ``events``, column ``sender_id``).
+"""Erasing conversations from Rasa's SQL tracker store (table ``events``): a person's (Law 25 erasure) and
+those past the retention period (TRACKER_RETENTION_DAYS).
 
 The table is declared here with only the columns we touch, instead of importing Rasa, so the
 consultancy's command line stays light. A missing database file or table is reported, never created.
@@ -9,10 +10,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, delete, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    delete,
+    exists,
+    func,
+    inspect,
+    select,
+)
+from sqlalchemy.engine import Connection, Engine, make_url
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +36,7 @@ EVENTS = Table(
     MetaData(),
     Column("id", Integer, primary_key=True),
     Column("sender_id", String(255), nullable=False),
+    Column("timestamp", Float),  # seconds since the epoch, as Rasa writes it
 )
 BATCH = 500  # keeps IN (...) lists well under every database's parameter limit
 
@@ -33,17 +49,34 @@ class TrackerErasure:
     events_deleted: int = 0
 
 
+@dataclass(frozen=True)
+class TrackerPurge:
+    """``status``: "purged", "nothing_to_purge", "no_tracker" or "not_configured"."""
+
+    status: str
+    cutoff: datetime
+    conversations: int = 0
+    events_deleted: int = 0
+
+
+def _engine(tracker_db_url: str) -> Engine | None:
+    """An engine on the tracker store, or None when its SQLite file doesn't exist (never created here)."""
+    url = make_url(tracker_db_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
+            and not Path(url.database).exists():
+        return None
+    return create_engine(url, future=True, hide_parameters=True)
+
+
 def erase_conversations(tracker_db_url: str | None, sender_ids: Sequence[str]) -> TrackerErasure:
     """Delete every event of these senders; raises SQLAlchemy errors when the database can't be used."""
     if not tracker_db_url:
         return TrackerErasure("not_configured")
     if not sender_ids:
         return TrackerErasure("no_conversation")
-    url = make_url(tracker_db_url)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
-            and not Path(url.database).exists():
+    engine = _engine(tracker_db_url)
+    if engine is None:
         return TrackerErasure("no_tracker")
-    engine = create_engine(url, future=True, hide_parameters=True)
     try:
         with engine.begin() as connection:
             if not inspect(connection).has_table(EVENTS.name):
@@ -58,3 +91,44 @@ def erase_conversations(tracker_db_url: str | None, sender_ids: Sequence[str]) -
         engine.dispose()
     logger.info("tracker store: deleted %d event(s) of %d conversation(s)", deleted, len(ids))
     return TrackerErasure("erased" if deleted else "no_conversation", deleted)
+
+
+def purge_conversations(tracker_db_url: str | None, older_than_days: int, now: datetime) -> TrackerPurge:
+    """Delete the conversations with no event since ``now`` minus ``older_than_days`` (all their events).
+
+    A conversation still in use keeps its whole history: Rasa reads its sessions from it, and a
+    conversation counts as in use while it had a message within the retention period. The check is made
+    again in the DELETE itself, so a person writing during the purge keeps their conversation.
+    """
+    if older_than_days < 1:
+        raise ValueError("older_than_days must be at least 1")
+    cutoff = now - timedelta(days=older_than_days)
+    if not tracker_db_url:
+        return TrackerPurge("not_configured", cutoff)
+    engine = _engine(tracker_db_url)
+    if engine is None:
+        return TrackerPurge("no_tracker", cutoff)
+    try:
+        with engine.begin() as connection:
+            if not inspect(connection).has_table(EVENTS.name):
+                return TrackerPurge("no_tracker", cutoff)
+            senders, deleted = _delete_inactive(connection, cutoff.timestamp())
+    finally:
+        engine.dispose()
+    logger.info("tracker store: purged %d event(s) of %d conversation(s) inactive since %s", deleted,
+                len(senders), cutoff.date().isoformat())
+    return TrackerPurge("purged" if deleted else "nothing_to_purge", cutoff, len(senders), deleted)
+
+
+def _delete_inactive(connection: Connection, cutoff: float) -> tuple[list[str], int]:
+    inactive = select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(
+        func.max(EVENTS.c.timestamp) < cutoff)
+    senders = list(connection.execute(inactive).scalars())
+    recent = EVENTS.alias("recent")
+    still_active = exists().where(recent.c.sender_id == EVENTS.c.sender_id, recent.c.timestamp >= cutoff)
+    deleted = 0
+    for start in range(0, len(senders), BATCH):
+        batch = senders[start:start + BATCH]
+        result = connection.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(batch), ~still_active))
+        deleted += result.rowcount or 0
+    return senders, deleted

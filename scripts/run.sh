@@ -9,6 +9,8 @@ PY=.venv/bin/python
 profile="${1:-embedded}"
 source scripts/load_env.sh
 load_settings "$profile"
+# Refuses (one line) e.g. RASA_ENABLE_API=true without a token or JWT secret: see launch/rasa_server.py.
+"$PY" -m launch.rasa_server --check || exit 1
 mkdir -p var
 model="models/impplus-$(scripts/model_is_current.sh --print).tar.gz"
 [ -f "$model" ] || { echo "No model for the current training data: run 'make train'." >&2; exit 1; }
@@ -25,10 +27,12 @@ stop() {
 }
 trap stop INT TERM
 
-"$PY" -m rasa_sdk --actions actions -p "$ACTION_PORT" &
+# The action server on ACTION_HOST:ACTION_PORT (loopback by default); `rasa run` with the HTTP API, its
+# authentication and CORS from the settings (RASA_ENABLE_API, RASA_API_TOKEN, RASA_JWT_*, RASA_CORS_ORIGINS).
+"$PY" -m launch.action_server --actions actions -i "$ACTION_HOST" -p "$ACTION_PORT" &
 pids+=($!)
 for port in "${rasa_ports[@]}"; do
-  .venv/bin/rasa run -m "$model" -i "$RASA_HOST" -p "$port" \
+  "$PY" -m launch.rasa_server -m "$model" -i "$RASA_HOST" -p "$port" \
     --endpoints endpoints.yml --credentials credentials.yml ${RASA_EXTRA_ARGS:-} &
   pids+=($!)
 done

@@ -6,8 +6,9 @@ export TRACKER_DB_URL="${TRACKER_DB_URL:-sqlite:///$PWD/var/shell-tracker.db}"
 source scripts/load_env.sh
 load_settings embedded
 mkdir -p var
-.venv/bin/python -m rasa_sdk --actions actions -p "$ACTION_PORT" >var/shell-actions.log 2>&1 &
+.venv/bin/python -m launch.action_server --actions actions -i "$ACTION_HOST" -p "$ACTION_PORT" \
+  >var/shell-actions.log 2>&1 &
 actions_pid=$!
 trap 'kill $actions_pid 2>/dev/null || true' EXIT INT TERM
 .venv/bin/rasa shell -m "models/impplus-$(scripts/model_is_current.sh --print).tar.gz" \
-  --endpoints endpoints.yml --port "${SHELL_PORT:-5006}"
+  --endpoints endpoints.yml -i "$RASA_HOST" --port "${SHELL_PORT:-5006}"

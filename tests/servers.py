@@ -74,6 +74,8 @@ class Assistant:
     with_web: bool = False
     profile: str = "embedded"
     replicas: int = 1
+    # Further Rasa servers started with the others (in parallel), each with its own settings over `env`.
+    extra_rasa: list[dict[str, str]] = field(default_factory=list)
     processes: list[subprocess.Popen] = field(default_factory=list)
     rasa_processes: dict[int, subprocess.Popen] = field(default_factory=dict)
     settings: dict[str, str] = field(default_factory=dict)
@@ -112,13 +114,16 @@ class Assistant:
         self.settings = env
         self.workdir.mkdir(parents=True, exist_ok=True)
         self._spawn(
-            [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.action_port)],
+            [str(VENV_BIN / "python"), "-m", "launch.action_server", "--actions", "actions",
+             "-i", env["ACTION_HOST"], "-p", str(self.action_port)],
             env,
             "actions.log",
         )
         self.start_rasa(self.rasa_port)
         for _ in range(self.replicas - 1):
             self.start_rasa(free_port())
+        for overrides in self.extra_rasa:
+            self.start_rasa(free_port(), env=overrides)
         if self.with_web:
             self._spawn(
                 [
@@ -137,12 +142,17 @@ class Assistant:
         self.wait_ready(timeout)
         return self
 
-    def start_rasa(self, port: int) -> subprocess.Popen:
-        """Starts one more Rasa server on `port` (returns at once; `wait_ready` waits for it)."""
-        command = [str(VENV_BIN / "rasa"), "run", "-m", str(current_model()), "-i", "127.0.0.1",
-                   "-p", str(port), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]
+    def start_rasa(self, port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
+        """Starts one more Rasa server on `port` (returns at once; `wait_ready` waits for it).
+
+        `env` overrides settings for this server only (e.g. {"RASA_ENABLE_API": "true", ...}). Rasa is
+        started as scripts/run.sh starts it: launch.rasa_server adds the API, auth and CORS arguments.
+        """
+        command = [str(VENV_BIN / "python"), "-m", "launch.rasa_server", "-m", str(current_model()),
+                   "-i", "127.0.0.1", "-p", str(port), "--endpoints", "endpoints.yml",
+                   "--credentials", "credentials.yml"]
         log_name = "rasa.log" if port == self.rasa_port else f"rasa-{port}.log"
-        process = self._spawn(command, self.settings, log_name)
+        process = self._spawn(command, {**self.settings, **(env or {})}, log_name)
         self.rasa_processes[port] = process
         return process
 

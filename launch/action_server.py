@@ -1,0 +1,55 @@
+"""``python -m launch.action_server [-i HOST] [-p PORT]``: rasa_sdk's action server, bound to ACTION_HOST.
+
+``python -m rasa_sdk`` always listens on every interface (0.0.0.0), which would let anyone who can reach
+the machine run the assistant's actions (and save leads) directly. Only Rasa calls the action server, so
+it listens on ACTION_HOST (default 127.0.0.1) and ACTION_PORT; set ACTION_HOST=0.0.0.0 only when Rasa
+runs on another machine, behind a firewall. The server itself is rasa_sdk's, unchanged: /webhook,
+/actions and /health, rasa_sdk's logging options and plugins, and no CORS (no browser ever calls it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from rasa_sdk import utils
+from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
+from rasa_sdk.endpoint import create_app, create_argument_parser, create_ssl_context
+from rasa_sdk.plugin import plugin_manager
+
+from launch.settings import current_settings
+
+logger = logging.getLogger(__name__)
+
+
+def argument_parser() -> argparse.ArgumentParser:
+    """rasa_sdk's own options, with ``--interface`` added and the defaults taken from the settings."""
+    settings = current_settings()
+    parser = create_argument_parser()
+    parser.add_argument("-i", "--interface", default=settings["ACTION_HOST"],
+                        help="address to listen on (default: ACTION_HOST)")
+    parser.set_defaults(port=int(settings["ACTION_PORT"]), actions="actions")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Configure logging as ``python -m rasa_sdk`` does, then serve the actions on the chosen address."""
+    args = argument_parser().parse_args(argv)
+    logging.getLogger("matplotlib").setLevel(logging.WARN)
+    utils.configure_colored_logging(args.loglevel)
+    utils.configure_file_logging(logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file,
+                                 args.loglevel, args.logging_config_file)
+    utils.update_sanic_log_level()
+
+    app = create_app(args.actions, cors_origins=args.cors, auto_reload=args.auto_reload)
+    plugin_manager().hook.attach_sanic_app_extensions(app=app)
+    ssl_context = create_ssl_context(args.ssl_certificate, args.ssl_keyfile, args.ssl_password)
+    protocol = "https" if ssl_context else "http"
+    logger.info("Action endpoint is up and running on %s://%s:%s", protocol, args.interface, args.port)
+    app.run(args.interface, args.port, ssl=ssl_context, workers=utils.number_of_sanic_workers())
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,90 @@
+"""``python -m launch.rasa_server RASA-RUN-ARGUMENTS...``: ``rasa run`` with its HTTP API, the API's
+authentication and CORS set from the settings, the same way for scripts/run.sh and the test harness.
+
+- RASA_ENABLE_API (default false): Rasa's HTTP API (/status, /conversations/..., /model...) stays off and
+  only the channels' webhooks and ``/`` are served. When true, RASA_API_TOKEN (``?token=...``) and/or
+  RASA_JWT_SECRET (``Authorization: Bearer <JWT>`` signed with RASA_JWT_METHOD) must be set: the server
+  refuses to start with an API anyone could use.
+- RASA_CORS_ORIGINS (default empty: none): the origins a browser may call Rasa from.
+
+The arguments reach Rasa inside this process rather than on a command line, so the token and the JWT
+secret never show in the process list. ``--check`` only checks the settings (run.sh does it first).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+
+from launch.settings import SettingsError, current_settings, flag, listing
+from leads.masking import install_masking
+
+MIN_SECRET_CHARS = 16
+# PyJWT's signing methods; "none" (unsigned tokens) is deliberately not one of them.
+JWT_METHODS = tuple(f"{family}{bits}" for family in ("HS", "RS", "ES", "PS") for bits in (256, 384, 512))
+_ORIGIN = re.compile(r"^https?://[^/\s,]+$")
+
+
+def api_arguments(settings: Mapping[str, str]) -> list[str]:
+    """``--enable-api`` with its authentication, or nothing when the API is off."""
+    if not flag(settings, "RASA_ENABLE_API"):
+        return []
+    token = settings.get("RASA_API_TOKEN", "").strip()
+    secret = settings.get("RASA_JWT_SECRET", "").strip()
+    if not token and not secret:
+        raise SettingsError("RASA_ENABLE_API is true but neither RASA_API_TOKEN nor RASA_JWT_SECRET is set: "
+                            "refusing to open Rasa's HTTP API to anyone")
+    for name, value in (("RASA_API_TOKEN", token), ("RASA_JWT_SECRET", secret)):
+        if value and len(value) < MIN_SECRET_CHARS:
+            raise SettingsError(f"{name} is shorter than {MIN_SECRET_CHARS} characters "
+                                "(make one with: openssl rand -hex 32)")
+    arguments = ["--enable-api"]
+    if token:
+        arguments += ["--auth-token", token]
+    if secret:
+        method = settings.get("RASA_JWT_METHOD", "").strip()
+        if method not in JWT_METHODS:
+            raise SettingsError(f"RASA_JWT_METHOD must be one of {', '.join(JWT_METHODS)}, not {method!r}")
+        arguments += ["--jwt-secret", secret, "--jwt-method", method]
+    return arguments
+
+
+def cors_arguments(settings: Mapping[str, str]) -> list[str]:
+    """``--cors ORIGIN...`` for RASA_CORS_ORIGINS, or nothing (Rasa then sends no CORS headers)."""
+    origins = [origin.rstrip("/") for origin in listing(settings, "RASA_CORS_ORIGINS")]
+    for origin in origins:
+        if origin != "*" and not _ORIGIN.match(origin):
+            raise SettingsError(f"RASA_CORS_ORIGINS: {origin!r} is not an origin like https://www.example.org")
+    return ["--cors", *origins] if origins else []
+
+
+def rasa_run_arguments(settings: Mapping[str, str]) -> list[str]:
+    """The arguments the settings add to ``rasa run``; SettingsError if they are unsafe or wrong."""
+    return api_arguments(settings) + cors_arguments(settings)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Check the settings, then run ``rasa run`` with the given arguments and those of the settings."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        extra = rasa_run_arguments(current_settings())
+    except SettingsError as exc:
+        print(f"Not starting Rasa: {exc}.", file=sys.stderr)
+        return 1
+    if arguments == ["--check"]:
+        return 0
+    # No personal data in the logs: Rasa logs JSON (even in a terminal) so that the conversation fields can
+    # be redacted, and emails and phone numbers are masked everywhere (leads/masking*.py).
+    os.environ["FORCE_JSON_LOGGING"] = "1"
+    install_masking()
+    from rasa.__main__ import main as rasa_main  # slow import: only once the settings are known to be fine
+
+    sys.argv = ["rasa", "run", *arguments, *extra]
+    rasa_main()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
