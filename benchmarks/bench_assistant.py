@@ -1,76 +1,152 @@
-"""Benchmark of the whole assistant on this machine (not a test: it reports, it doesn't assert).
+"""Performance benchmark: the whole assistant against plain Rasa on this machine (reports, asserts nothing).
 
-Measures: training time from scratch, time until the server answers, resident memory of the Rasa server,
-and per-turn latency p50/p95 over the public conversation sample (shared/eval/public/sample.yml).
-Writes reports/bench.json.
+Runs the seeded workload (benchmarks/workload.yml) over the REST channel against four configurations, one
+after the other: the `rasa init` baseline, the assistant embedded (SQLite), and the scale-out profile
+(PostgreSQL + Redis) with one and with two Rasa servers. Per configuration: latency percentiles and
+throughput at each concurrency level, errors, time until the first answer, resident memory after the load;
+plus training time from scratch. Writes reports/bench.json, reports/bench.md and reports/bench_latency.png.
+
+    python benchmarks/bench_assistant.py [--skip-train] [--fresh] [--seconds 10] [--only embedded baseline]
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
 import sys
-import tempfile
 import time
+from dataclasses import asdict
+from importlib.metadata import version
 from pathlib import Path
+
+from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.servers import ROOT, VENV_BIN, Assistant, run_public_sample, shared_dir  # noqa: E402
+from benchmarks import deployments  # noqa: E402
+from benchmarks.baseline import BaselineProject  # noqa: E402
+from benchmarks.deployments import BASELINE, CONFIGURATIONS, Configuration  # noqa: E402
+from benchmarks.load import TimedTurn, replay, run_level  # noqa: E402
+from benchmarks.processes import CpuMeter, resident_mb  # noqa: E402
+from benchmarks.report import markdown, write_reports  # noqa: E402
+from benchmarks.targets import evaluate  # noqa: E402
+from benchmarks.training import train_assistant  # noqa: E402
+from benchmarks.workload import Workload  # noqa: E402
+from tests.servers import ROOT  # noqa: E402
+
+BENCH_DIR = ROOT / "var" / "bench"
+REPORTS_DIR = ROOT / "reports"
 
 
-def train_from_scratch() -> float:
-    with tempfile.TemporaryDirectory() as out:
-        started = time.perf_counter()
-        subprocess.run(
-            [str(VENV_BIN / "rasa"), "train", "--out", out, "--force"],
-            cwd=ROOT,
-            check=True,
-            env={
-                "PYTHONPATH": str(ROOT),
-                "PATH": str(VENV_BIN) + ":/usr/bin:/bin",
-                "TF_CPP_MIN_LOG_LEVEL": "3",
-                "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-            },
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        return time.perf_counter() - started
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-train", action="store_true", help="don't time training this assistant")
+    parser.add_argument("--fresh", action="store_true", help="rebuild and retrain the baseline project")
+    parser.add_argument("--seconds", type=float, help="seconds per concurrency level (default: workload.yml)")
+    parser.add_argument("--only", nargs="+", choices=[configuration.name for configuration in CONFIGURATIONS],
+                        help="run only these configurations (the others are reported as skipped)")
+    parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="folder for the reports")
+    return parser.parse_args()
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+def warmup_summary(turns: list[TimedTurn], slowest: int = 3) -> dict[str, object]:
+    """The warm-up's turns, errors and slowest turns: the cold paths a first visitor waits for."""
+    ranked = sorted(turns, key=lambda turn: turn.milliseconds, reverse=True)[:slowest]
+    return {
+        "turns": len(turns),
+        "errors": sum(turn.problem not in ("", "empty") for turn in turns),
+        "slowest": [{"ms": round(turn.milliseconds), "message": turn.message} for turn in ranked],
+    }
+
+
+def measure(configuration: Configuration, workload: Workload, seconds: float, run_id: str,
+            progress: tqdm) -> dict[str, object]:
+    """Starts `configuration`, warms it up, runs every concurrency level, reads its memory, stops it."""
+    workdir = BENCH_DIR / "runs" / configuration.name  # its logs stay here until the next run
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    plan = workload.plan
+    load_average = os.getloadavg()[0]
+    progress.set_description(f"{configuration.name}: starting")
+    running = deployments.start(configuration, workdir, f"bench-{run_id}")
+    try:
+        progress.set_description(f"{configuration.name}: warm-up")
+        warmup = replay(running.urls, workload.every_visit(), plan.warmup_concurrency, f"bench-{run_id}-w",
+                        plan.turn_timeout_seconds)
+        progress.update()
+        levels = []
+        for concurrency in plan.concurrency:
+            progress.set_description(f"{configuration.name}: {concurrency} at once")
+            with tqdm(desc="turns", unit="turn", leave=False, position=1) as turns, \
+                    CpuMeter(running.pids()) as cpu:
+                result = run_level(running.urls, workload, concurrency, seconds,
+                                   f"bench-{run_id}-c{concurrency}", on_turn=turns.update)
+            levels.append({**result.summary(), **cpu.summary(result.turns)})
+            progress.update()
+        memory = {role: [round(resident_mb(pid)) for pid in pids] for role, pids in running.pids().items()}
+    finally:
+        running.stop()
+    busiest = max(levels, key=lambda level: level["turns_per_second"])
+    return {
+        "label": configuration.label,
+        "ready_seconds": round(running.ready_seconds, 1),
+        "warmup": warmup_summary(warmup),
+        "levels": levels,
+        "saturated_turns_per_second": busiest["turns_per_second"],
+        "saturated_at": busiest["concurrency"],
+        "memory_mb": memory,
+        "load_average_before": round(load_average, 2),
+    }
 
 
 def main() -> int:
-    results: dict[str, object] = {}
-    if "--skip-train" not in sys.argv:
-        results["train_seconds"] = round(train_from_scratch(), 1)
-    with tempfile.TemporaryDirectory() as workdir:
-        assistant = Assistant(workdir=Path(workdir))
-        started = time.perf_counter()
-        assistant.start()
-        assistant.say("bench-warmup", "hello")
-        results["seconds_until_answer"] = round(time.perf_counter() - started, 1)
-        if shared_dir():
-            out = Path(workdir) / "converse.json"
-            run_public_sample(assistant.url, out)
-            data = json.loads(out.read_text())
-            latencies = sorted(data["latencies_ms"])
-            results["turns"] = len(latencies)
-            results["p50_ms"] = round(latencies[len(latencies) // 2], 1)
-            results["p95_ms"] = round(latencies[min(len(latencies) - 1, int(0.95 * (len(latencies) - 1)))], 1)
-            results["sample_summary"] = data["summary"]
-        results["rasa_rss_mb"] = round(rss_mb(assistant.processes[1].pid), 0)
-        results["action_server_rss_mb"] = round(rss_mb(assistant.processes[0].pid), 0)
-        assistant.stop()
-    (ROOT / "reports").mkdir(exist_ok=True)
-    (ROOT / "reports" / "bench.json").write_text(json.dumps(results, indent=1))
-    for key, value in results.items():
-        print(f"{key:>22}: {value}")
+    args = parse_args()
+    workload = Workload.load()
+    seconds = args.seconds or workload.plan.seconds_per_level
+    chosen = [configuration for configuration in CONFIGURATIONS
+              if not args.only or configuration.name in args.only]
+    run_id = f"{os.getpid()}-{int(time.time())}"
+    results: dict = {
+        "run": {
+            "started": dt.datetime.now().isoformat(timespec="seconds"),
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "rasa": version("rasa")},
+            "plan": {**asdict(workload.plan), "seconds_per_level": seconds},
+            "seed": workload.seed,
+        },
+        "training_seconds": {},
+        "configurations": {},
+    }
+    steps = 2 + len(chosen) * (1 + len(workload.plan.concurrency))
+    with tqdm(total=steps, unit="step", position=0) as progress:
+        progress.set_description("training the assistant")
+        if not args.skip_train:
+            results["training_seconds"]["assistant"] = round(train_assistant(BENCH_DIR / "train.log"), 1)
+        progress.update()
+        progress.set_description("preparing the baseline")
+        if BASELINE in chosen:
+            baseline = BaselineProject().prepare(fresh=args.fresh)
+            results["training_seconds"].update(baseline=baseline["train_seconds"],
+                                               baseline_cached=baseline["cached"])
+        progress.update()
+        for configuration in CONFIGURATIONS:
+            reason = "not chosen (--only)" if configuration not in chosen else configuration.unavailable()
+            if reason:
+                results["configurations"][configuration.name] = {"label": configuration.label,
+                                                                  "skipped": reason}
+                progress.update((1 + len(workload.plan.concurrency)) if configuration in chosen else 0)
+                continue
+            results["configurations"][configuration.name] = measure(
+                configuration, workload, seconds, run_id, progress
+            )
+    results["run"]["finished"] = dt.datetime.now().isoformat(timespec="seconds")
+    results["targets"] = evaluate(results["configurations"])
+    paths = write_reports(results, args.out)
+    print(markdown(results))
+    print("Written: " + ", ".join(str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+                                  for path in paths))
     return 0
 
 
