@@ -79,6 +79,7 @@ bench-engine: install
 BENCH_ARGS ?=
 bench: train bench-engine
 	$(PY) benchmarks/bench_assistant.py $(BENCH_ARGS)
+	$(PY) benchmarks/bench_flood.py
 
 # The consultancy's side of "Book a call": `make leads` lists recent leads; see `python -m leads --help`.
 leads: install

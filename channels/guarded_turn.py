@@ -57,7 +57,8 @@ class GuardedTurn:
         if not guarded.text:
             return
         if not self.flood_limit.allow(sender_id):
-            lang = await self._language(agent, sender_id, metadata, guarded.text, before_turn=True)
+            # No tracker read for a refused message: refusing must stay cheaper than answering.
+            lang = await self._language(None, sender_id, metadata, guarded.text)
             await output.send_text_message(sender_id, text(lang, "guard.flood"))
             return
         counting = CountingOutput(output)
@@ -77,17 +78,17 @@ class GuardedTurn:
             await output.send_text_message(sender_id, text(lang, "guard.unavailable"))
 
     @staticmethod
-    async def _language(agent: Any, sender_id: str, metadata: dict[str, Any] | None, message: str,
-                        before_turn: bool = False) -> str:
-        """The conversation's language as stored, else the message's, else the channel's, else English."""
+    async def _language(agent: Any, sender_id: str, metadata: dict[str, Any] | None, message: str) -> str:
+        """The conversation's language as stored (when `agent` is given), else the message's, else the
+        channel's, else English."""
         current = None
         try:
             tracker = await agent.tracker_store.retrieve(sender_id) if agent else None
             current = tracker.get_slot("language") if tracker else None
         except Exception:  # the tracker store may be the part that is down
             logger.warning("Could not read the language of conversation %s.", sender_id)
-        if current not in SUPPORTED or before_turn:
-            current = detect_language(message, current if current in SUPPORTED else None) or current
+        if current not in SUPPORTED:
+            current = detect_language(message, None)
         channel = str((metadata or {}).get("language") or "")[:2]
         for lang in (current, channel):
             if lang in SUPPORTED:
