@@ -12,7 +12,7 @@ import socketio
 
 from actions.texts import text
 from channels.message_guard import MAX_MESSAGE_CHARS
-from tests.e2e.test_bad_input import BAD_MESSAGES, EMPTY_MESSAGES
+from tests.e2e.test_bad_input import BAD_MESSAGES
 from tests.servers import Assistant
 
 
@@ -56,9 +56,10 @@ def texts(replies: list[dict]) -> str:
 
 
 def test_bad_input_over_socketio_is_answered_and_the_session_keeps_working(widget: WidgetClient) -> None:
-    for message in [*EMPTY_MESSAGES, ["list"]]:
+    # REST gets every odd input (test_bad_input.py); here a sample of each kind, as the widget sends them.
+    for message in ["", "\u202e\u200b", None, ["list"]]:
         assert widget.send(message, quiet=0.5) == [], message
-    for message in BAD_MESSAGES:
+    for message in BAD_MESSAGES[::3]:
         replies = widget.send(message)
         assert replies and "<img" not in texts(replies), message
     long_reply = texts(widget.send("What is IMP+? " + "blah " * 4000))
