@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -12,14 +13,20 @@ DEFAULTS_FILE = Path(__file__).resolve().parent / "config" / "defaults.env"
 
 
 @cache
-def _defaults() -> dict[str, str]:
+def defaults() -> dict[str, str]:
     return read_env_file(DEFAULTS_FILE)
 
 
+def current_settings(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """config/defaults.env with `env` (default: os.environ) over it; a variable set empty stays empty."""
+    return {**defaults(), **(os.environ if env is None else env)}
+
+
 def setting(name: str) -> str:
-    """The value of `name`; a name missing from config/defaults.env is a programming error (KeyError)."""
+    """The value of `name`, its default when unset or empty; a name missing from config/defaults.env is a
+    programming error (KeyError)."""
     value = os.environ.get(name, "").strip()
-    return value or _defaults()[name]
+    return value or defaults()[name]
 
 
 def number_setting(name: str) -> float:
@@ -27,5 +34,5 @@ def number_setting(name: str) -> float:
     try:
         value = float(setting(name))
     except ValueError:
-        value = float(_defaults()[name])
-    return value if value > 0 else float(_defaults()[name])
+        value = float(defaults()[name])
+    return value if value > 0 else float(defaults()[name])

@@ -6,30 +6,18 @@ A variable set in the environment wins even when it is empty (that is how load_e
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from functools import cache
-from pathlib import Path
 
-from leads.config import read_env_file
+from project_settings import current_settings
 
-DEFAULTS_FILE = Path(__file__).resolve().parents[1] / "config" / "defaults.env"
+__all__ = ["SettingsError", "current_settings", "flag", "listing"]
+
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
 
 
 class SettingsError(Exception):
     """A setting that would start a server in an unsafe or broken way; the message is one line."""
-
-
-@cache
-def _defaults() -> dict[str, str]:
-    return read_env_file(DEFAULTS_FILE)
-
-
-def current_settings(env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """config/defaults.env with `env` (default: os.environ) over it."""
-    return {**_defaults(), **(os.environ if env is None else env)}
 
 
 def flag(settings: Mapping[str, str], name: str) -> bool:
