@@ -4,11 +4,23 @@ Pure functions over pydantic models, with no Rasa import: the assistant's action
 ``value``; the program facts live in data/program.yaml, the wording in data/texts.yaml.
 """
 
-from .engine import assess
+from .engine import assess, program_status, word
 from .errors import DataFileError, ProfileError, UnknownKeyError
 from .fields import FIELD_VALUES, PROFILE_FIELDS, QUESTION_ORDER
-from .models import Assessment, CodedText, Criterion, DatedValue, Note, Profile, Reference, Text
+from .models import (
+    Assessment,
+    CodedText,
+    Criterion,
+    DatedValue,
+    Note,
+    Profile,
+    ProgramName,
+    Reference,
+    Source,
+    Text,
+)
 from .program import ProgramData, cap_for, load_program, value
+from .render import format_date, format_list, format_number
 
 __all__ = [
     "Assessment",
@@ -22,12 +34,19 @@ __all__ = [
     "Profile",
     "ProfileError",
     "ProgramData",
+    "ProgramName",
     "QUESTION_ORDER",
     "Reference",
+    "Source",
     "Text",
     "UnknownKeyError",
     "assess",
+    "format_date",
+    "format_list",
+    "format_number",
     "cap_for",
     "load_program",
+    "program_status",
     "value",
+    "word",
 ]

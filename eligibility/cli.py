@@ -1,4 +1,4 @@
-"""Command line: `python -m eligibility assess` and `python -m eligibility value KEY`.
+"""Command line: `python -m eligibility assess`, `value KEY`, `keys` and `facts [--older-than DAYS]`.
 
 Bad input exits with status 2 and one line on stderr naming the problem, never a traceback, so the
 tool can be scripted and its errors read by a person.
@@ -62,7 +62,41 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--lang", choices=LANGS, help="print texts in one language only")
 
     commands.add_parser("keys", help="list the program keys")
+
+    facts = commands.add_parser(
+        "facts", help="list the facts in force with their confidence, source and last check"
+    )
+    facts.add_argument("--older-than", type=_days, default=None, metavar="DAYS",
+                       help="only the facts last checked more than DAYS days ago: due for a check")
+    facts.add_argument("--on", type=_date, default=None, metavar="YYYY-MM-DD", help="date (default: today)")
     return parser
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
+    if days < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days")
+    return days
+
+
+def _facts(on: date, older_than: int | None) -> list[dict[str, Any]]:
+    """The facts in force on a date (those last checked over `older_than` days ago, if given)."""
+    program = load_program()
+    entries = program.due_for_check(on, older_than if older_than is not None else -1)
+    return [
+        {
+            "key": e.key,
+            "confidence": e.confidence,
+            "last_checked": e.last_checked.isoformat(),
+            "days_since_check": (on - e.last_checked).days,
+            "source": e.reference.title,
+            "url": e.reference.url,
+        }
+        for e in entries
+    ]
 
 
 def _read_profile(path: str | None, stdin: TextIO) -> Any:
@@ -103,6 +137,8 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO = sys.stdin, stdout: T
             result: Any = assess(profile, on, check_skip(args.skip)).to_dict(args.lang)
         elif args.command == "value":
             result = jsonable(load_program().value(args.key, on), args.lang)
+        elif args.command == "facts":
+            result = _facts(on, args.older_than)
         else:
             program = load_program()
             result = {key: program.description(key) for key in program.keys()}

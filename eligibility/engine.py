@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 from .context import context_for
-from .models import Assessment, Profile
-from .notes import alternatives, caveats
+from .models import Assessment, Note, Profile, Source
+from .notes import PROGRAM_STATUS, alternatives, caveats
 from .profile_input import check_skip, parse_profile
 from .program import ProgramData, load_program
 from .questions import next_question
@@ -35,38 +35,39 @@ def assess(
     answers = profile.__dict__
 
     criteria = tuple([table[get(answers)] for get, table in ctx.rule_lookups])
-    # The verdict rule of eligibility.rules.verdict_of, unrolled for speed (the tests check they agree).
-    hard_unknown = step_unmet = step_unknown = False
+    # Statuses settle most cases at once: a hard rule unmet rules the person out, and with every status
+    # known the verdict follows from them (rules.final_verdict, inlined for speed).
+    unknown = unsure = step_unmet = False
     verdict = ""
     for c in criteria:
-        if c.status == "met":
+        status = c.status
+        if status == "met":
             continue
-        if c.kind == "hard":
-            if c.status == "unmet":
-                verdict = "not_eligible"
-                break
-            hard_unknown = True
-        elif c.status == "unmet":
+        if status == "unknown":
+            unknown = True
+        elif status == "unsure":
+            unsure = True
+        elif c.kind == "hard":
+            verdict = "not_eligible"
+            break
+        else:
             step_unmet = True
-        else:
-            step_unknown = True
-    if not verdict:
-        if hard_unknown:
-            verdict = "need_more_info"
-        elif step_unmet:
-            verdict = "not_yet"
-        elif step_unknown:
-            verdict = "need_more_info"
-        else:
-            verdict = "eligible"
-
     question = None
-    if verdict == "need_more_info":
-        question = next_question(ctx.deciding(answers), answers, skipped)
+    if not verdict:
+        if not unknown:
+            verdict = "unconfirmed" if unsure else "not_yet" if step_unmet else "eligible"
+        else:
+            deciding, settled = ctx.outlook(answers)
+            if settled is not None:
+                verdict = settled  # what is still unknown cannot change it
+            else:
+                verdict = "need_more_info"
+                question = next_question(deciding, answers, skipped)
 
     shown = (ctx.note("alternatives", i) for i in alternatives(answers, verdict, ctx.in_force))
     alts = tuple(n for n in shown if n is not None)
     cavs = tuple(n for n in (ctx.note("caveats", i) for i in caveats(answers)) if n is not None)
+    status_note = ctx.note("caveats", PROGRAM_STATUS)
     checked = ctx.base_checked
     for n in alts + cavs:
         if n.last_checked < checked:
@@ -79,7 +80,23 @@ def assess(
         next_question=question,
         alternatives=alts,
         caveats=cavs,
+        program_status=status_note,
         cap=ctx.cap,
         last_checked=checked,
         source=ctx.source,
     )
+
+
+def program_status(on: date, *, program: ProgramData | None = None) -> Note | None:
+    """The hedge every answer that presents IMP+ as current carries: the rules as last checked, and that
+    whether IMP+ still takes applications could not be confirmed (None on dates before that doubt)."""
+    return context_for(program if program is not None else load_program(), on).note("caveats", PROGRAM_STATUS)
+
+
+def word(
+    template: str, on: date, lang: str, *, program: ProgramData | None = None
+) -> tuple[str, tuple[Source, ...]]:
+    """A text that names program facts as {key} or {key.attr} (see data/texts.yaml), filled with the values
+    in force on a date in one language, with the sources of the facts it used."""
+    ctx = context_for(program if program is not None else load_program(), on)
+    return ctx.word(template, lang, "template")

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 PROFILE_FIELDS: tuple[str, ...] = (
     "residence",
-    "has_status_in_canada",
+    "status_in_canada",
     "has_csq",
     "csq_program",
     "csq_valid",
     "pr_applied",
     "pr_decision",
+    "pr_filed_while_csq_valid",
     "has_invitation",
     "application_complete",
 )
@@ -21,12 +22,17 @@ _BOOL: tuple[bool, bool] = (True, False)
 
 FIELD_VALUES: dict[str, tuple] = {
     "residence": ("quebec", "other_province", "abroad"),
-    "has_status_in_canada": _BOOL,
+    # Asked only of people in another province: what lets them stay in Canada.
+    "status_in_canada": ("work_or_study_permit", "visitor", "none"),
     "has_csq": _BOOL,
-    "csq_program": ("regular_skilled_worker", "ai_it_vfx_pilot", "other"),
+    # The Quebec program that issued the CSQ; each has a `csq_program_<value>` fact in data/program.yaml.
+    "csq_program": ("regular_skilled_worker", "pstq", "ai_it_vfx_pilot", "peq", "other"),
     "csq_valid": _BOOL,
     "pr_applied": _BOOL,
     "pr_decision": ("none", "approved", "refused"),
+    # Asked only when the CSQ has expired and a PR application was filed: was it filed while the CSQ was
+    # still valid?
+    "pr_filed_while_csq_valid": _BOOL,
     "has_invitation": _BOOL,
     "application_complete": _BOOL,
 }
@@ -34,12 +40,14 @@ FIELD_VALUES: dict[str, tuple] = {
 # The order questions are asked in: where the person lives first, because living in Quebec ends the screening.
 QUESTION_ORDER: tuple[str, ...] = PROFILE_FIELDS
 
-# Follow-up questions, asked only once an earlier answer makes them relevant: field -> (field, value).
-ASK_ONLY_IF: dict[str, tuple[str, object]] = {
-    "has_status_in_canada": ("residence", "other_province"),
-    "csq_program": ("has_csq", True),
-    "csq_valid": ("has_csq", True),
-    "pr_decision": ("pr_applied", True),
+# Follow-up questions, asked only once earlier answers make them relevant: field -> every (field, value)
+# that must hold.
+ASK_ONLY_IF: dict[str, tuple[tuple[str, object], ...]] = {
+    "status_in_canada": (("residence", "other_province"),),
+    "csq_program": (("has_csq", True),),
+    "csq_valid": (("has_csq", True),),
+    "pr_decision": (("pr_applied", True),),
+    "pr_filed_while_csq_valid": (("csq_valid", False), ("pr_applied", True)),
 }
 
 BOOL_FIELDS: tuple[str, ...] = tuple(f for f, v in FIELD_VALUES.items() if v == _BOOL)

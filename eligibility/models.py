@@ -14,8 +14,10 @@ from ._pydantic import BaseModel, Extra, StrictBool
 
 LANGS: tuple[str, str] = ("en", "fr")
 
-Status = Literal["met", "unmet", "unknown"]
-Verdict = Literal["eligible", "not_eligible", "not_yet", "need_more_info"]
+# "unsure": met or unmet according to a fact the data marks as unsure, so it could not be confirmed.
+Status = Literal["met", "unmet", "unknown", "unsure"]
+# "unconfirmed": nothing rules the person out, but a criterion could not be confirmed.
+Verdict = Literal["eligible", "not_eligible", "not_yet", "need_more_info", "unconfirmed"]
 Confidence = Literal["seed", "official", "secondary", "unsure"]
 Kind = Literal["hard", "step"]
 
@@ -42,16 +44,32 @@ class Text(_Frozen):
 
 
 class CodedText(Text):
-    """A bilingual name that also carries the code the rules compare against (e.g. a CSQ program)."""
+    """A bilingual name that also carries a code (e.g. a Quebec program)."""
 
     code: str
 
 
+class ProgramName(Text):
+    """A Quebec program that issues CSQs: its name, and whether its CSQ counts for IMP+ (as the data says,
+    with the confidence of its entry)."""
+
+    counts: bool
+
+
 class Reference(_Frozen):
-    """Where a fact comes from, so every statement can point to its source."""
+    """Where a fact comes from, so every statement can point to its source.
+
+    ``url`` is None for a source with no address of its own (the seed article is cited as itself).
+    ``title_fr`` is the title in French where the source is described rather than named by its own title.
+    """
 
     title: str
-    url: str
+    url: str | None = None
+    title_fr: str | None = None
+
+    def title_in(self, lang: str) -> str:
+        """The title to show in a message in `lang`."""
+        return self.title_fr if lang == "fr" and self.title_fr else self.title
 
 
 class DatedValue(_Frozen):
@@ -75,12 +93,13 @@ class Profile(_Frozen):
     """What the person told us; every field is optional and None means "unknown"."""
 
     residence: Literal["quebec", "other_province", "abroad"] | None = None
-    has_status_in_canada: StrictBool | None = None
+    status_in_canada: Literal["work_or_study_permit", "visitor", "none"] | None = None
     has_csq: StrictBool | None = None
-    csq_program: Literal["regular_skilled_worker", "ai_it_vfx_pilot", "other"] | None = None
+    csq_program: Literal["regular_skilled_worker", "pstq", "ai_it_vfx_pilot", "peq", "other"] | None = None
     csq_valid: StrictBool | None = None
     pr_applied: StrictBool | None = None
     pr_decision: Literal["none", "approved", "refused"] | None = None
+    pr_filed_while_csq_valid: StrictBool | None = None
     has_invitation: StrictBool | None = None
     application_complete: StrictBool | None = None
 
@@ -96,8 +115,21 @@ class Profile(_Frozen):
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
+class Source(_Frozen):
+    """One program fact a statement relies on: where it comes from, when it was last checked, how sure."""
+
+    key: str
+    reference: Reference
+    last_checked: date
+    confidence: Confidence
+
+
 class Criterion(_Frozen):
-    """The outcome of one eligibility rule for this person, with a plain reason and its source."""
+    """The outcome of one eligibility rule for this person, with a plain reason and its sources.
+
+    ``sources`` holds every program fact behind the outcome and its reason: the fact that decided it
+    first (the rule's own program value when no other fact was read); ``reference`` is that first one.
+    """
 
     id: str
     kind: Kind
@@ -105,16 +137,19 @@ class Criterion(_Frozen):
     reason: Text
     reference: Reference
     fields: tuple[str, ...]
+    sources: tuple[Source, ...]
 
 
 class Note(_Frozen):
-    """An alternative route or a caveat shown with the result."""
+    """An alternative route or a caveat shown with the result; ``sources`` are the facts its text uses,
+    the one backing it first (``reference``, ``confidence`` and ``last_checked`` are that one's)."""
 
     id: str
     text: Text
     reference: Reference
     confidence: Confidence
     last_checked: date
+    sources: tuple[Source, ...]
 
 
 class Assessment(_Frozen):
@@ -126,6 +161,9 @@ class Assessment(_Frozen):
     next_question: str | None
     alternatives: tuple[Note, ...]
     caveats: tuple[Note, ...]
+    # Whether IMP+ is still current could not be confirmed: every result says so (None on dates before that
+    # doubt arose).
+    program_status: Note | None
     cap: DatedValue
     last_checked: date
     source: Reference

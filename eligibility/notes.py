@@ -10,6 +10,11 @@ from collections.abc import Callable, Mapping
 
 Answers = Mapping[str, object]
 
+# The hedge every result carries: whether IMP+ still takes applications could not be confirmed.
+PROGRAM_STATUS = "program_status"
+# CSQ programs whose CSQ the IMP+ instructions do not name: the person may need another CSQ first.
+PROGRAMS_NOT_NAMED = frozenset({"peq", "other"})
+
 
 def alternatives(answers: Answers, verdict: str, in_force: Callable[[str], bool]) -> tuple[str, ...]:
     """Other routes worth a look; none when the person looks eligible for IMP+."""
@@ -21,7 +26,7 @@ def alternatives(answers: Answers, verdict: str, in_force: Callable[[str], bool]
         chosen.append("bowp_quebec")
         if in_force("public_policy_2026"):
             chosen.append("public_policy_2026")
-    if has_csq is False or program == "other":
+    if has_csq is False or program in PROGRAMS_NOT_NAMED:
         chosen.append("get_csq_first")
     if residence == "other_province" or has_csq is False:
         chosen.append("pnp")
@@ -29,13 +34,7 @@ def alternatives(answers: Answers, verdict: str, in_force: Callable[[str], bool]
 
 
 def caveats(answers: Answers) -> tuple[str, ...]:
-    """Unconfirmed facts that bear on this person's result."""
-    chosen: list[str] = ["imp_plus_still_open"]
-    if answers["csq_program"] == "ai_it_vfx_pilot":
-        chosen.append("ai_pilot_closing")  # phrased by date: scheduled to close / closed
-    else:
-        chosen.append("prtq_replaced_by_pstq")  # shown only from the day of the change
+    """Unconfirmed facts that bear on this person's result (besides the program status, always shown)."""
     if answers["has_invitation"] is True:
-        chosen.append("invitation_window")
-    return tuple(chosen)
-
+        return ("invitation_window",)
+    return ()

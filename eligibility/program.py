@@ -16,22 +16,26 @@ from typing import Any
 import yaml
 
 from .errors import DataFileError, UnknownKeyError
-from .fields import FIELD_VALUES
-from .models import CodedText, DatedValue, Reference, Text
+from .models import CodedText, DatedValue, ProgramName, Reference, Text
+from .rules import fact_keys
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_PROGRAM = DATA_DIR / "program.yaml"
 
 CONFIDENCES: tuple[str, ...] = ("seed", "official", "secondary", "unsure")
-VALUE_TYPES: tuple[str, ...] = ("integer", "text", "coded_text_list", "date", "event")
-TOP_LEVEL: tuple[str, ...] = ("checked", "references", "source", "values")
+VALUE_TYPES: tuple[str, ...] = ("integer", "text", "coded_text_list", "date", "event", "csq_program", "flag")
+# `references` and `dates` only hold YAML anchors, so a page or a date shared by several facts is written
+# once.
+TOP_LEVEL: tuple[str, ...] = ("references", "dates", "source", "confirm_pages", "values")
 KEY_FIELDS: tuple[str, ...] = ("description", "type", "values")
 ENTRY_FIELDS: tuple[str, ...] = ("value", "reference", "last_checked", "confidence", "note")
 
 # Keys the assistant and the engine read, with the type each must have. A data file missing one fails at load.
+# The rules also read one fact per value of some fields (rules.fact_keys), checked the same way.
 REQUIRED_KEYS: dict[str, str] = {
     "program_name": "text",
     "announced": "event",
+    "purpose": "text",
     "permit_type": "text",
     "validity_years": "integer",
     "legal_basis": "text",
@@ -39,13 +43,14 @@ REQUIRED_KEYS: dict[str, str] = {
     "cap": "integer",
     "cap_counting": "text",
     "cap_quebec_wording": "text",
-    "eligible_csq_programs": "coded_text_list",
     "rule_outside_quebec": "text",
     "rule_has_csq": "text",
+    "rule_csq_program": "text",
     "rule_csq_valid": "text",
     "rule_invitation": "text",
     "rule_complete_application": "text",
     "rule_no_pr_decision": "text",
+    "apply_before_or_after_pr": "text",
     "rule_can_apply_from_canada": "text",
     "fee_work_permit": "integer",
     "fee_open_work_permit_holder": "integer",
@@ -57,6 +62,9 @@ REQUIRED_KEYS: dict[str, str] = {
     "invitation_window_days": "integer",
     "invitation_selection": "text",
     "prtq_replaced_by_pstq": "event",
+    "pstq_selection": "text",
+    "quebec_page_programs": "text",
+    "peq_suspended": "text",
     "ai_pilot_closing": "date",
     "imp_plus_still_open": "text",
     "bowp_quebec": "text",
@@ -65,6 +73,7 @@ REQUIRED_KEYS: dict[str, str] = {
     "pr_admissions_2021": "integer",
     "pr_admissions_2020": "integer",
 }
+RULE_FACT_TYPES: dict[str, str] = {"csq_program_": "csq_program", "apply_from_within_canada_": "flag"}
 
 
 class ProgramData:
@@ -74,12 +83,14 @@ class ProgramData:
         self,
         path: Path,
         source: Reference,
+        confirm_pages: dict[str, Reference],
         histories: dict[str, tuple[DatedValue, ...]],
         types: dict[str, str],
         descriptions: dict[str, str],
     ) -> None:
         self.path = path
         self.source = source
+        self.confirm_pages = confirm_pages  # name -> official page where a person can confirm a fact
         self._histories = histories
         self._dates: dict[str, list[date]] = {k: [e.effective for e in h] for k, h in histories.items()}
         self._types = types
@@ -137,16 +148,24 @@ class ProgramData:
         return self.value("cap", on)
 
     def event_date(self, key: str, on: date) -> date | None:
-        """The date a dated fact refers to: an event's day, or a date value (latest if none in force)."""
-        kind = self.type_of(key)
-        if kind == "event":
-            return next((e.value for e in self._histories[key] if e.value is not None), None)
-        if kind == "date":
+        """The date a dated fact refers to: a date value (latest if none in force), else the day the key's
+        first value took effect (an event's day, the day a program started)."""
+        if self.type_of(key) == "date":
             current = self.value(key, on).value
             if current is not None:
                 return current
             return next((e.value for e in reversed(self._histories[key]) if e.value is not None), None)
-        raise TypeError(f"{key} is a {kind} value, not a date or an event")
+        return next((e.effective for e in self._histories[key] if e.value is not None), None)
+
+    def due_for_check(self, on: date, older_than_days: int) -> list[DatedValue]:
+        """The entries in force on a date whose last check is more than `older_than_days` days old."""
+        cutoff = as_date(on) - timedelta(days=older_than_days)
+        found = []
+        for key in self._histories:
+            entry = self.value(key, on)
+            if entry.value is not None and entry.last_checked < cutoff:
+                found.append(entry)
+        return found
 
     def _check_key(self, key: str) -> None:
         if key not in self._histories:
@@ -222,6 +241,12 @@ def _load(path: Path) -> ProgramData:
     if "source" not in raw:
         raise DataFileError(path, "source", "missing: the main official page of the program")
     source = parse_reference(path, "source", raw["source"])
+    pages = raw.get("confirm_pages")
+    if not isinstance(pages, dict) or not pages:
+        raise DataFileError(path, "confirm_pages", "missing: the official pages where facts can be confirmed")
+    confirm_pages = {
+        str(name): parse_reference(path, f"confirm_pages.{name}", ref) for name, ref in pages.items()
+    }
     values = raw.get("values")
     if not isinstance(values, dict) or not values:
         raise DataFileError(path, "values", "missing or empty: expected a mapping of keys")
@@ -233,23 +258,15 @@ def _load(path: Path) -> ProgramData:
         key = str(key)
         types[key], descriptions[key], histories[key] = _parse_key(path, key, spec)
 
-    for key, kind in REQUIRED_KEYS.items():
+    required = dict(REQUIRED_KEYS)
+    for key in fact_keys():
+        required[key] = next(kind for prefix, kind in RULE_FACT_TYPES.items() if key.startswith(prefix))
+    for key, kind in required.items():
         if key not in histories:
             raise DataFileError(path, key, "missing: the engine or the assistant reads this key")
         if types[key] != kind:
             raise DataFileError(path, f"{key}.type", f"must be {kind}, not {types[key]}")
-    _check_program_codes(path, histories["eligible_csq_programs"])
-    return ProgramData(path, source, histories, types, descriptions)
-
-
-def _check_program_codes(path: Path, history: tuple[DatedValue, ...]) -> None:
-    """The rules compare these codes with the profile's csq_program, so they must be its values."""
-    allowed = [v for v in FIELD_VALUES["csq_program"] if v != "other"]
-    for entry in history:
-        for i, item in enumerate(entry.value or ()):
-            if item.code not in allowed:
-                where = f"eligible_csq_programs.values.{entry.effective}.value[{i}].code"
-                raise DataFileError(path, where, f"{item.code!r} is not one of {', '.join(allowed)}")
+    return ProgramData(path, source, confirm_pages, histories, types, descriptions)
 
 
 def _parse_key(path: Path, key: str, spec: Any) -> tuple[str, str, tuple[DatedValue, ...]]:
@@ -343,18 +360,26 @@ def parse_date(path: Path, where: str, raw: Any, what: str) -> date:
 
 
 def parse_reference(path: Path, where: str, raw: Any) -> Reference:
-    """A reference needs a title and an https address."""
+    """A reference needs a title and an https address, or `url: null` for a source with no address of its
+    own (the seed article): never another page's address. A source described rather than named may give its
+    title as {en, fr}."""
     if not isinstance(raw, dict):
         raise DataFileError(path, where, "expected a mapping with title and url")
     extra = set(raw) - {"title", "url"}
     if extra:
         raise DataFileError(path, f"{where}.{sorted(extra)[0]}", "unknown field; expected title and url")
+    if "url" not in raw:
+        raise DataFileError(path, f"{where}.url", "missing: the page's https:// address, or null if none")
     title, url = raw.get("title"), raw.get("url")
+    title_fr = None
+    if isinstance(title, dict):
+        text = parse_text(path, f"{where}.title", title)
+        title, title_fr = text.en, text.fr
     if not isinstance(title, str) or not title.strip():
         raise DataFileError(path, f"{where}.title", "missing: name the page")
-    if not isinstance(url, str) or not url.startswith("https://") or " " in url:
+    if url is not None and (not isinstance(url, str) or not url.startswith("https://") or " " in url):
         raise DataFileError(path, f"{where}.url", f"{url!r} is not an https:// address")
-    return Reference.construct(title=title.strip(), url=url)
+    return Reference.construct(title=title.strip(), url=url, title_fr=title_fr)
 
 
 def parse_text(path: Path, where: str, raw: Any) -> Text:
@@ -387,6 +412,15 @@ def parse_value(path: Path, where: str, kind: str, raw: Any) -> Any:
         return text
     if kind == "coded_text_list":
         return _parse_coded_list(path, where, raw)
+    if kind == "flag":
+        if not isinstance(raw, bool):
+            raise DataFileError(path, where, f"{raw!r} is not true or false")
+        return raw
+    if kind == "csq_program":
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("counts"), bool):
+            raise DataFileError(path, where, "expected {counts: true|false, en: name, fr: name}")
+        name = parse_text(path, where, {k: v for k, v in raw.items() if k != "counts"})
+        return ProgramName.construct(counts=raw["counts"], en=name.en, fr=name.fr)
     raise DataFileError(path, where, f"unknown type {kind!r}")  # pragma: no cover - types checked earlier
 
 

@@ -11,7 +11,9 @@ from .models import Text
 
 # {key} or {key.attr}: the value of a program key, or one of its dated entry's attributes.
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(?:\.([a-z_]+))?\}")
-ATTRIBUTES: tuple[str, ...] = ("effective", "until", "note")
+# effective / until: the in-force entry's first and last day; year: its first year; note; last_checked;
+# first / first_year: the key's first value ever and its year (e.g. the first year's cap).
+ATTRIBUTES: tuple[str, ...] = ("effective", "until", "note", "last_checked", "year", "first", "first_year")
 
 _MONTHS = {
     "en": (
@@ -23,7 +25,7 @@ _MONTHS = {
         "juillet", "août", "septembre", "octobre", "novembre", "décembre",
     ),
 }
-_OR = {"en": "or", "fr": "ou"}
+_CONJUNCTIONS = {"or": {"en": "or", "fr": "ou"}, "and": {"en": "and", "fr": "et"}}
 NBSP = "\u202f"  # narrow no-break space, the French thousands separator
 
 
@@ -42,11 +44,11 @@ def format_number(n: float, lang: str) -> str:
     return text.replace(",", NBSP) if lang == "fr" else text
 
 
-def format_list(items: list[str], lang: str) -> str:
-    """'A or B', 'A, B or C'."""
+def format_list(items: list[str], lang: str, conjunction: str = "or") -> str:
+    """'A or B', 'A, B or C' (or 'A, B and C')."""
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} {_OR[lang]} {items[-1]}"
+    return f"{', '.join(items[:-1])} {_CONJUNCTIONS[conjunction][lang]} {items[-1]}"
 
 
 def format_value(value: Any, lang: str) -> str:

@@ -1,22 +1,36 @@
 """The eligibility rules, one pure function per criterion (see /work/shared/FACTS.md, "Eligibility").
 
-Each function reads only its own profile fields and returns an outcome name: "met", "unmet" or
-"unknown", optionally followed by "_<detail>" (e.g. "met_pr_filed"). The prefix is the criterion's
-status; the whole name picks the reason text in data/texts.yaml. None always means "unknown".
+Each function reads only its own profile fields, plus any program facts it needs through `facts.get(key)`,
+and returns an outcome name: "met", "unmet" or "unknown", optionally followed by "_<detail>" (e.g.
+"met_pr_filed"). The prefix is the criterion's status; the whole name picks the reason text in
+data/texts.yaml. None always means "unknown".
+
+A rule never looks at how sure a fact is. The engine does (eligibility.context): when a met or unmet
+outcome rests on a fact the data marks `confidence: unsure`, the status becomes "unsure" ("met_pstq"
+becomes "unsure_pstq"), whatever the criterion.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from .fields import FIELD_VALUES
 
 Values = Mapping[str, object | None]
-Accepted = frozenset[str]  # CSQ program codes IMP+ accepts on the assessment date
+
+STATUSES: tuple[str, ...] = ("met", "unmet", "unknown", "unsure")
 
 
-def outside_quebec(v: Values, accepted: Accepted) -> str:
+class Facts(Protocol):
+    """The program facts in force on the assessment date, as a rule reads them."""
+
+    def get(self, key: str) -> Any:
+        """The value of a program key on the date, or None when nothing is in force."""
+
+
+def outside_quebec(v: Values, facts: Facts) -> str:
     """Applicants must live abroad or in another province when they apply."""
     residence = v["residence"]
     if residence is None:
@@ -31,47 +45,54 @@ def _yes_no(answer: bool | None) -> str:
     return "met" if answer else "unmet"
 
 
-def has_csq(v: Values, accepted: Accepted) -> str:
+def has_csq(v: Values, facts: Facts) -> str:
     """Applicants must hold a Quebec Selection Certificate."""
     return _yes_no(v["has_csq"])
 
 
-def eligible_program(v: Values, accepted: Accepted) -> str:
-    """The CSQ must come from a program IMP+ accepts (PRTQ->PSTQ and the pilot's closing are caveats)."""
+def eligible_program(v: Values, facts: Facts) -> str:
+    """The CSQ must come from a program whose CSQ counts for IMP+ (the `csq_program_<code>` fact says)."""
     program = v["csq_program"]
     if program is None:
         return "unknown"
-    return "met" if program in accepted else "unmet"
+    fact = facts.get(f"csq_program_{program}")
+    counts = fact is not None and fact.counts
+    return f"{'met' if counts else 'unmet'}_{program}"
 
 
-def csq_valid(v: Values, accepted: Accepted) -> str:
-    """A valid CSQ, or an expired one with a PR application (assumed filed while valid) still in process."""
-    valid, applied, decision = v["csq_valid"], v["pr_applied"], v["pr_decision"]
-    pending = applied is True and decision == "none"
+def csq_valid(v: Values, facts: Facts) -> str:
+    """A valid CSQ, or an expired one with a PR application filed while it was valid and still in process."""
+    valid, applied = v["csq_valid"], v["pr_applied"]
+    decision, filed_in_time = v["pr_decision"], v["pr_filed_while_csq_valid"]
+    pending_in_time = applied is True and decision == "none" and filed_in_time is True
     if valid:
         return "met"
     if valid is None:
-        return "met_pr_pending" if pending else "unknown"  # pending: the CSQ counts either way
-    if pending:
-        return "met_pr_filed"
+        return "met_pr_pending" if pending_in_time else "unknown"  # it counts whether valid or not
     if applied is False:
         return "unmet_no_pr"
     if decision in ("approved", "refused"):
         return "unmet_pr_decided"  # with or without a known application, none is in process
-    return "unknown_pr"
+    if filed_in_time is False:
+        return "unmet_pr_filed_late"  # the only application was filed after the CSQ expired
+    if pending_in_time:
+        return "met_pr_filed"
+    if applied is None or decision is None:
+        return "unknown_pr"
+    return "unknown_filed_in_time"
 
 
-def invitation(v: Values, accepted: Accepted) -> str:
+def invitation(v: Values, facts: Facts) -> str:
     """MIFI's letter of invitation: a step the person can still take."""
     return _yes_no(v["has_invitation"])
 
 
-def complete_application(v: Values, accepted: Accepted) -> str:
+def complete_application(v: Values, facts: Facts) -> str:
     """A complete work permit application: a step the person can still take."""
     return _yes_no(v["application_complete"])
 
 
-def no_pr_decision(v: Values, accepted: Accepted) -> str:
+def no_pr_decision(v: Values, facts: Facts) -> str:
     """IMP+ is for people still waiting: an approved or refused PR application rules it out.
 
     No PR application means no decision, whatever pr_decision says; a decision implies an application.
@@ -90,55 +111,51 @@ def no_pr_decision(v: Values, accepted: Accepted) -> str:
     return "unknown_decision"
 
 
-def can_apply_from_canada(v: Values, accepted: Accepted) -> str:
-    """Someone in another province must be able to apply from inside Canada (we ask about status)."""
-    residence, status = v["residence"], v["has_status_in_canada"]
+def can_apply_from_canada(v: Values, facts: Facts) -> str:
+    """Someone in another province must be allowed to apply from inside Canada; the
+    `apply_from_within_canada_<status>` fact says whether their status allows it."""
+    residence, status = v["residence"], v["status_in_canada"]
     if residence is None:
-        return "met_has_status" if status else "unknown"  # with status, every residence passes
+        if status is not None and facts.get(f"apply_from_within_canada_{status}"):
+            return "met_has_status"  # wherever they live, this point is met
+        return "unknown"
     if residence == "abroad":
         return "met_abroad"
     if residence == "quebec":
         return "met_quebec"  # outside_quebec already fails; this one does not apply
     if status is None:
         return "unknown_status"
-    return "met_status" if status else "unmet"
+    allowed = facts.get(f"apply_from_within_canada_{status}")
+    return f"{'met' if allowed else 'unmet'}_{status}"
 
 
 @dataclass(frozen=True)
 class Rule:
     """One criterion: its id, whether it is a hard rule or a step still to take, the fields it reads,
-    the function deciding it, the outcomes that function can return and the program key citing it."""
+    the function deciding it, the program key citing it, and the program keys it may read (templates
+    filled with a field's values, e.g. "csq_program_{csq_program}")."""
 
     id: str
     kind: str
     fields: tuple[str, ...]
-    decide: Callable[[Values, Accepted], str]
-    outcomes: tuple[str, ...]
+    decide: Callable[[Values, Facts], str]
     source_key: str
+    fact_keys: tuple[str, ...] = ()
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("outside_quebec", "hard", ("residence",), outside_quebec,
-         ("met", "unmet", "unknown"), "rule_outside_quebec"),
-    Rule("has_csq", "hard", ("has_csq",), has_csq,
-         ("met", "unmet", "unknown"), "rule_has_csq"),
-    Rule("eligible_program", "hard", ("csq_program",), eligible_program,
-         ("met", "unmet", "unknown"), "eligible_csq_programs"),
-    Rule("csq_valid", "hard", ("csq_valid", "pr_applied", "pr_decision"), csq_valid,
-         ("met", "met_pr_filed", "met_pr_pending", "unmet_no_pr", "unmet_pr_decided",
-          "unknown", "unknown_pr"),
-         "rule_csq_valid"),
-    Rule("invitation", "step", ("has_invitation",), invitation,
-         ("met", "unmet", "unknown"), "rule_invitation"),
+    Rule("outside_quebec", "hard", ("residence",), outside_quebec, "rule_outside_quebec"),
+    Rule("has_csq", "hard", ("has_csq",), has_csq, "rule_has_csq"),
+    Rule("eligible_program", "hard", ("csq_program",), eligible_program, "rule_csq_program",
+         ("csq_program_{csq_program}",)),
+    Rule("csq_valid", "hard", ("csq_valid", "pr_applied", "pr_decision", "pr_filed_while_csq_valid"),
+         csq_valid, "rule_csq_valid"),
+    Rule("invitation", "step", ("has_invitation",), invitation, "rule_invitation"),
     Rule("complete_application", "step", ("application_complete",), complete_application,
-         ("met", "unmet", "unknown"), "rule_complete_application"),
-    Rule("no_pr_decision", "hard", ("pr_applied", "pr_decision"), no_pr_decision,
-         ("met_no_application", "met_pending", "unmet_approved", "unmet_refused",
-          "unknown", "unknown_decision"),
-         "rule_no_pr_decision"),
-    Rule("can_apply_from_canada", "hard", ("residence", "has_status_in_canada"), can_apply_from_canada,
-         ("met_status", "met_has_status", "met_abroad", "met_quebec", "unmet", "unknown_status", "unknown"),
-         "rule_can_apply_from_canada"),
+         "rule_complete_application"),
+    Rule("no_pr_decision", "hard", ("pr_applied", "pr_decision"), no_pr_decision, "rule_no_pr_decision"),
+    Rule("can_apply_from_canada", "hard", ("residence", "status_in_canada"), can_apply_from_canada,
+         "rule_can_apply_from_canada", ("apply_from_within_canada_{status_in_canada}",)),
 )
 
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
@@ -150,34 +167,52 @@ def status_of(outcome: str) -> str:
     return outcome.split("_", 1)[0]
 
 
-def verdict_of(statuses: Mapping[str, str], kinds: Mapping[str, str]) -> str:
-    """The verdict from criterion statuses.
+def with_status(outcome: str, status: str) -> str:
+    """'met_pstq' with status 'unsure' -> 'unsure_pstq'."""
+    _, _, detail = outcome.partition("_")
+    return f"{status}_{detail}" if detail else status
 
-    Any hard rule unmet: not_eligible (nothing left can change that). Any hard rule unknown:
-    need_more_info. All hard rules met and a step unmet: not_yet (an unknown other step cannot change
-    that). Otherwise a step unknown: need_more_info; everything met: eligible.
+
+def fact_keys() -> dict[str, str]:
+    """Every program key a rule may read, with the field value it stands for (for the data file check)."""
+    keys: dict[str, str] = {}
+    for rule in RULES:
+        for template in rule.fact_keys:
+            field = template[template.index("{") + 1:template.index("}")]
+            for value in FIELD_VALUES[field]:
+                keys[template.format(**{field: value})] = str(value)
+    return keys
+
+
+# The worst status of a group of criteria decides it: met < unsure < unmet.
+SEVERITY: dict[str, int] = {"met": 0, "unsure": 1, "unmet": 2}
+
+
+def final_verdict(hard: str, steps: str) -> str:
+    """The verdict once every answer is known, from the worst hard status and the worst step status.
+
+    A hard rule unmet: not_eligible. Else anything unsure: unconfirmed (never eligible, never refused on a
+    rule nobody could confirm). Else a step unmet: not_yet. Else eligible. With answers missing, the
+    verdict is the one every way of answering them agrees on, or need_more_info (eligibility.engine).
     """
-    hard = [s for i, s in statuses.items() if kinds[i] == "hard"]
-    steps = [s for i, s in statuses.items() if kinds[i] == "step"]
-    if "unmet" in hard:
+    if hard == "unmet":
         return "not_eligible"
-    if "unknown" in hard:
-        return "need_more_info"
-    if "unmet" in steps:
+    if hard == "unsure" or steps == "unsure":
+        return "unconfirmed"
+    if steps == "unmet":
         return "not_yet"
-    if "unknown" in steps:
-        return "need_more_info"
     return "eligible"
 
 
 def _check_rules() -> None:
-    """Fail at import if a rule names a field that does not exist or an outcome without a status."""
+    """Fail at import if a rule names a field that does not exist or a fact template without a field."""
     for rule in RULES:
         assert rule.kind in ("hard", "step"), rule
         for name in rule.fields:
             assert name in FIELD_VALUES, (rule.id, name)
-        for outcome in rule.outcomes:
-            assert status_of(outcome) in ("met", "unmet", "unknown"), (rule.id, outcome)
+        for template in rule.fact_keys:
+            field = template[template.index("{") + 1:template.index("}")]
+            assert field in rule.fields, (rule.id, template)
 
 
 _check_rules()

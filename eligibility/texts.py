@@ -13,26 +13,40 @@ from .errors import DataFileError
 from .models import Text
 from .program import DATA_DIR, ProgramData, parse_text, read_yaml
 from .render import ATTRIBUTES, placeholders, stray_braces
-from .rules import RULES
+from .rules import RULES, STATUSES, status_of
 
 DEFAULT_TEXTS = DATA_DIR / "texts.yaml"
 
 # The notes the engine knows how to choose (see eligibility.notes); the file must word each of them.
 ALTERNATIVE_IDS: tuple[str, ...] = ("bowp_quebec", "public_policy_2026", "get_csq_first", "pnp")
-CAVEAT_IDS: tuple[str, ...] = (
-    "imp_plus_still_open", "prtq_replaced_by_pstq", "ai_pilot_closing", "invitation_window",
-)
-SWITCH_TYPES: tuple[str, ...] = ("date", "event")
+# program_status is the hedge every result carries on whether IMP+ is still current.
+CAVEAT_IDS: tuple[str, ...] = ("program_status", "invitation_window")
+
+
+@dataclass(frozen=True)
+class Wording:
+    """One text, or a before/after pair around a dated fact (`switch`): before that date the `before`
+    text shows, from it the `after` one."""
+
+    texts: Mapping[str, Text]  # "text", or "before" and "after"
+    switch: str | None
 
 
 @dataclass(frozen=True)
 class NoteText:
-    """The wording of one alternative or caveat: one text, or a before/after pair around a dated fact."""
+    """The wording of one alternative or caveat, with the program key backing each variant."""
 
     id: str
-    texts: Mapping[str, Text]  # "text", or "before" and "after"
-    sources: Mapping[str, str]  # same variants -> program key whose reference backs the text
-    switch: str | None
+    wording: Wording
+    sources: Mapping[str, str]  # variant -> program key whose reference backs the text
+
+    @property
+    def texts(self) -> Mapping[str, Text]:
+        return self.wording.texts
+
+    @property
+    def switch(self) -> str | None:
+        return self.wording.switch
 
 
 @dataclass(frozen=True)
@@ -40,7 +54,7 @@ class Texts:
     """Every text the engine shows, still holding their {placeholders}."""
 
     path: Path
-    criteria: Mapping[str, Mapping[str, Text]]  # rule id -> outcome -> text
+    criteria: Mapping[str, Mapping[str, Wording]]  # rule id -> outcome -> wording
     alternatives: Mapping[str, NoteText]
     caveats: Mapping[str, NoteText]
 
@@ -72,24 +86,22 @@ def _load(path: Path, program: ProgramData) -> Texts:
     return Texts(path, criteria, alternatives, caveats)
 
 
-def _criteria(path: Path, program: ProgramData, raw: Any) -> dict[str, dict[str, Text]]:
+def _criteria(path: Path, program: ProgramData, raw: Any) -> dict[str, dict[str, Wording]]:
+    """One wording per outcome. Which outcomes occur depends on the data (a fact marked unsure turns
+    "met_x" into "unsure_x"), so a missing one is reported when an assessment date needs it."""
     if not isinstance(raw, dict):
         raise DataFileError(path, "criteria", "missing: expected one entry per rule")
-    found: dict[str, dict[str, Text]] = {}
+    found: dict[str, dict[str, Wording]] = {}
     for rule in RULES:
         entry = raw.get(rule.id)
         if not isinstance(entry, dict):
             raise DataFileError(path, f"criteria.{rule.id}", "missing: every rule needs its reasons")
-        extra = set(entry) - set(rule.outcomes)
-        if extra:
-            raise DataFileError(path, f"criteria.{rule.id}.{sorted(extra)[0]}",
-                                f"unknown outcome; the rule returns {', '.join(rule.outcomes)}")
         found[rule.id] = {}
-        for outcome in rule.outcomes:
+        for outcome, text in entry.items():
             where = f"criteria.{rule.id}.{outcome}"
-            if outcome not in entry:
-                raise DataFileError(path, where, "missing reason for this outcome")
-            found[rule.id][outcome] = _text(path, program, where, entry[outcome])
+            if status_of(str(outcome)) not in STATUSES:
+                raise DataFileError(path, where, f"an outcome starts with one of {', '.join(STATUSES)}")
+            found[rule.id][str(outcome)] = _wording(path, program, where, text, ("text",))
     extra_ids = set(raw) - set(found)
     if extra_ids:
         raise DataFileError(path, f"criteria.{sorted(extra_ids)[0]}", "no rule has this id")
@@ -115,18 +127,7 @@ def _notes(
 
 
 def _note(path: Path, program: ProgramData, where: str, note_id: str, entry: dict[str, Any]) -> NoteText:
-    switch = entry.get("switch")
-    variants = ("before", "after") if switch is not None else ("text",)
-    allowed = set(variants) | {"source", "switch"}
-    extra = set(entry) - allowed
-    if extra:
-        expected = ", ".join(sorted(allowed))
-        raise DataFileError(path, f"{where}.{sorted(extra)[0]}", f"unknown field; expected {expected}")
-    if switch is not None:
-        if switch not in program:
-            raise DataFileError(path, f"{where}.switch", f"{switch!r} is no program key")
-        if program.type_of(switch) not in SWITCH_TYPES:
-            raise DataFileError(path, f"{where}.switch", f"{switch!r} must be a date or an event")
+    variants = ("before", "after") if entry.get("switch") is not None else ("text",)
     raw_source = entry.get("source")
     if isinstance(raw_source, str):
         sources = {v: raw_source for v in variants}
@@ -139,12 +140,33 @@ def _note(path: Path, program: ProgramData, where: str, note_id: str, entry: dic
     for key in sources.values():
         if key not in program:
             raise DataFileError(path, f"{where}.source", f"{key!r} is no program key")
+    wording = _wording(path, program, where, {k: v for k, v in entry.items() if k != "source"}, variants)
+    return NoteText(note_id, wording, sources)
+
+
+def _wording(path: Path, program: ProgramData, where: str, raw: Any, variants: tuple[str, ...]) -> Wording:
+    """A plain {en, fr} text, or a mapping with `switch` and `before`/`after` texts (notes name their
+    variants in `text` or `before`/`after` keys)."""
+    if not isinstance(raw, dict):
+        raise DataFileError(path, where, "expected a text {en, fr} or {switch, before, after}")
+    switch = raw.get("switch")
+    if switch is None and variants == ("text",) and set(raw) <= {"en", "fr"}:
+        return Wording({"text": _text(path, program, where, raw)}, None)
+    if switch is not None:
+        variants = ("before", "after")
+        if switch not in program:
+            raise DataFileError(path, f"{where}.switch", f"{switch!r} is no program key")
+    allowed = set(variants) | {"switch"}
+    extra = set(raw) - allowed
+    if extra:
+        expected = ", ".join(sorted(allowed))
+        raise DataFileError(path, f"{where}.{sorted(extra)[0]}", f"unknown field; expected {expected}")
     texts = {}
     for variant in variants:
-        if variant not in entry:
+        if variant not in raw:
             raise DataFileError(path, f"{where}.{variant}", "missing text")
-        texts[variant] = _text(path, program, f"{where}.{variant}", entry[variant])
-    return NoteText(note_id, texts, sources, switch)
+        texts[variant] = _text(path, program, f"{where}.{variant}", raw[variant])
+    return Wording(texts, switch)
 
 
 def _text(path: Path, program: ProgramData, where: str, raw: Any) -> Text:

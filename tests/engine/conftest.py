@@ -22,12 +22,13 @@ KEY_DATES = (
     dt.date(2025, 6, 1),
     dt.date(2026, 6, 1),
     dt.date(2026, 11, 24),
+    dt.date(2026, 11, 29),
     dt.date(2027, 2, 1),
 )
 
 
 def every_profile() -> list[dict[str, object]]:
-    """All 46,656 profiles: every field unknown or any of its values."""
+    """All 279,936 profiles: every field unknown or any of its values."""
     choices = [(None, *FIELDS[name]) for name in ORDER]
     return [dict(zip(ORDER, combo, strict=True)) for combo in itertools.product(*choices)]
 

@@ -34,7 +34,7 @@ from tests.engine.conftest import REPO
 
 PROMISED = {"Profile", "assess", "Assessment", "Criterion", "Note", "Text", "Reference", "DatedValue",
             "ProgramData", "load_program", "cap_for", "value", "QUESTION_ORDER", "PROFILE_FIELDS",
-            "FIELD_VALUES", "DataFileError"}
+            "FIELD_VALUES", "DataFileError", "Source", "program_status", "word"}
 
 
 def test_public_names() -> None:
@@ -44,10 +44,14 @@ def test_public_names() -> None:
 
 
 def test_fields_and_values() -> None:
-    assert PROFILE_FIELDS == ("residence", "has_status_in_canada", "has_csq", "csq_program", "csq_valid",
-                              "pr_applied", "pr_decision", "has_invitation", "application_complete")
+    assert PROFILE_FIELDS == ("residence", "status_in_canada", "has_csq", "csq_program", "csq_valid",
+                              "pr_applied", "pr_decision", "pr_filed_while_csq_valid", "has_invitation",
+                              "application_complete")
     assert QUESTION_ORDER == PROFILE_FIELDS
     assert FIELD_VALUES["residence"] == ("quebec", "other_province", "abroad")
+    assert FIELD_VALUES["status_in_canada"] == ("work_or_study_permit", "visitor", "none")
+    programs = ("regular_skilled_worker", "pstq", "ai_it_vfx_pilot", "peq", "other")
+    assert FIELD_VALUES["csq_program"] == programs
     assert FIELD_VALUES["has_csq"] == (True, False)
     assert FIELD_VALUES["pr_decision"] == ("none", "approved", "refused")
     assert set(FIELD_VALUES) == set(PROFILE_FIELDS)
@@ -86,16 +90,16 @@ def test_assessment_shape_and_to_dict() -> None:
     assert [c.id for c in result.criteria] == ["outside_quebec", "has_csq", "eligible_program", "csq_valid",
                                               "invitation", "complete_application", "no_pr_decision",
                                               "can_apply_from_canada"]
-    assert all(isinstance(n, Note) for n in result.alternatives + result.caveats)
+    assert all(isinstance(n, Note) for n in (*result.alternatives, *result.caveats, result.program_status))
     assert isinstance(result.cap, DatedValue) and isinstance(result.source, Reference)
-    assert result.last_checked == dt.date(2026, 11, 24)
+    assert result.last_checked == min(s.last_checked for c in result.criteria for s in c.sources)
 
     both = result.to_dict()
     assert both["criteria"][0]["reason"].keys() == {"en", "fr"}
     english = result.to_dict("en")
     assert isinstance(english["criteria"][0]["reason"], str)
     assert english["alternatives"][0]["text"] == result.alternatives[0].text.en
-    assert result.to_dict("fr")["caveats"][0]["text"] == result.caveats[0].text.fr
+    assert result.to_dict("fr")["program_status"]["text"] == result.program_status.text.fr
     json.dumps(both, ensure_ascii=False)  # JSON-ready
     with pytest.raises(ValueError):
         result.to_dict("de")

@@ -79,13 +79,19 @@ def test_engine_texts_never_read_as_a_verdict(on: dt.date) -> None:
             assert "{" not in body and "}" not in body, (where, lang, body)
 
 
-def test_every_rule_outcome_is_worded_in_both_languages() -> None:
+@pytest.mark.parametrize("on", DATES, ids=str)
+def test_every_rule_outcome_that_can_occur_is_worded_in_both_languages(on: dt.date) -> None:
+    """Building a date's tables words every outcome the data makes possible (a missing one raises)."""
+    for where, _status, text in shown_texts(on):
+        assert text.en.strip() and text.fr.strip() and text.en != text.fr, where
+
+
+def test_no_reason_is_written_for_an_outcome_no_rule_gives() -> None:
     program = load_program()
     texts = load_texts(program)
-    for rule in RULES:
-        assert set(texts.criteria[rule.id]) == set(rule.outcomes)
-        for outcome, text in texts.criteria[rule.id].items():
-            assert text.en.strip() and text.fr.strip() and text.en != text.fr, (rule.id, outcome)
+    possible = set().union(*(Context(program, texts, on).outcomes for on in DATES))
+    written = {(rule.id, outcome) for rule in RULES for outcome in texts.criteria[rule.id]}
+    assert written == possible, (written - possible, possible - written)
 
 
 def test_program_texts_never_read_as_a_verdict() -> None:
@@ -115,23 +121,33 @@ def test_caveats_are_hedged(on: dt.date) -> None:
             assert re.search(r"pas pu|vérifiez", text.fr), (where, text.fr)
 
 
-def test_the_pilot_caveat_is_phrased_by_date() -> None:
+def test_the_pilot_is_told_in_the_past_tense_once_closed() -> None:
     profile = {"residence": "abroad", "has_csq": True, "csq_program": "ai_it_vfx_pilot"}
-    before = assess(profile, dt.date(2025, 12, 31)).caveats
-    after = assess(profile, dt.date(2026, 1, 1)).caveats
-    before_text = next(n for n in before if n.id == "ai_pilot_closing").text
-    after_text = next(n for n in after if n.id == "ai_pilot_closing").text
-    assert "is scheduled to close on January 1, 2026" in before_text.en
-    assert "doit fermer le 1er janvier 2026" in before_text.fr
-    assert "closed on January 1, 2026" in after_text.en and "scheduled" not in after_text.en
-    assert "a fermé le 1er janvier 2026" in after_text.fr
+    before = assess(profile, dt.date(2025, 12, 31)).criterion("eligible_program")
+    after = assess(profile, dt.date(2026, 1, 1)).criterion("eligible_program")
+    assert before.status == after.status == "met"
+    assert "is scheduled to close to new applications on January 1, 2026" in before.reason.en
+    assert "doit fermer aux nouvelles demandes le 1er janvier 2026" in before.reason.fr
+    assert "closed to new applications on January 1, 2026" in after.reason.en
+    assert "scheduled" not in after.reason.en
+    assert "a fermé aux nouvelles demandes le 1er janvier 2026" in after.reason.fr
 
 
-def test_the_expired_csq_reason_says_what_we_assume() -> None:
-    profile = {"csq_valid": False, "pr_applied": True, "pr_decision": "none"}
-    reason = assess(profile, dt.date(2026, 11, 24)).criterion("csq_valid").reason
-    assert "We assume you filed that application while your CSQ was still valid" in reason.en
-    assert "Nous supposons" in reason.fr
+def test_an_expired_csq_is_never_assumed_to_count() -> None:
+    """With a PR application in process, whether it was filed while the CSQ was valid is asked: never
+    assumed."""
+    on = dt.date(2026, 11, 29)
+    profile = {"residence": "abroad", "has_csq": True, "csq_program": "regular_skilled_worker",
+               "csq_valid": False, "pr_applied": True, "pr_decision": "none"}
+    result = assess(profile, on)
+    assert result.criterion("csq_valid").status == "unknown"
+    assert result.next_question == "pr_filed_while_csq_valid"
+    assert "assume" not in result.criterion("csq_valid").reason.en
+    assert "supposons" not in result.criterion("csq_valid").reason.fr
+    late = assess({**profile, "pr_filed_while_csq_valid": False}, on)
+    assert late.criterion("csq_valid").status == "unmet" and late.verdict == "not_eligible"
+    in_time = assess({**profile, "pr_filed_while_csq_valid": True}, on)
+    assert in_time.criterion("csq_valid").status == "met"
 
 
 def test_public_policy_note_names_its_window_from_the_data() -> None:
