@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -12,15 +14,25 @@ from actions.conversation_state import language_of, latest_intent, requested_fie
 from actions.profile_updates import read_message
 from actions.program_facts import fill, source_lines
 from actions.texts import entry
+from eligibility import load_program
 
 # The question intents this action answers: one answer each in actions/texts/<lang>.yml.
 QUESTION_INTENTS = tuple(entry("en", "answers"))
 
 
+def template_for(answer: Any, on: Any) -> str:
+    """An answer's template on a date: a plain text, or the before/after text around a dated fact."""
+    if isinstance(answer, str):
+        return answer
+    day = load_program().event_date(answer["switch"], on)
+    return answer["after"] if day is not None and on >= day else answer["before"]
+
+
 def answer_messages(intent: str, lang: str) -> list[str]:
-    """The answer to a question intent, then one line per source it relies on."""
-    body, used = fill(entry(lang, f"answers.{intent}"), today(), lang)
-    return [body, "\n".join(source_lines(used, lang))]
+    """The answer to a question intent, then its sources (every fact used, one line per page)."""
+    on = today()
+    body, sources = fill(template_for(entry(lang, f"answers.{intent}"), on), on, lang)
+    return [body, "\n".join(source_lines(sources, lang, on))]
 
 
 class ActionAnswerQuestion(Action):

@@ -1,8 +1,14 @@
 """ "Book a call": a consented lead for the consultancy, collected as a Rasa form.
 
-Each answer is read from the message text for the detail that was asked; an email or a phone number
-written at any point ("my email is actually …") corrects the summary. Nothing is stored until the person
-has consented and confirmed the summary; "stop" cancels and forgets every detail.
+Consent comes first: the consent question says who collects the details, why, who receives them, where
+and how long they are kept and how to see, correct or erase them (actions/consent.py), and no personal
+detail is asked before a yes. Each answer is then read from the message text for the detail that was
+asked; an email or a phone number written at any point ("my email is actually …") corrects the summary.
+Nothing is stored until the person has confirmed the summary. A refusal, "stop" or a cancel removes
+what was typed for the booking from the stored conversation too (leads.tracker.redact_since).
+
+The website widget is told when a booking starts and ends (a custom `{"booking": ...}` message), so it
+keeps no contact detail in the browser's storage.
 """
 
 from __future__ import annotations
@@ -12,27 +18,34 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import lead_details
 from actions.answers import QUESTION_INTENTS
 from actions.clock import today
+from actions.consent import consent_values
 from actions.conversation_state import language_of, latest_intent, latest_text, profile_of, skipped_fields
 from actions.screening import resuming_after_interruption
 from actions.texts import entry, text
+from leads.config import load_settings
+from leads.tracker import redact_since
 
 BOOKING_FORM = "booking_form"
+# Consent first (Law 25): the form asks these in this order (domain.yml lists them the same way).
 LEAD_FIELDS = (
+    "lead_consent",
     "lead_name",
     "lead_email",
     "lead_phone",
     "lead_time",
     "lead_language",
-    "lead_consent",
     "lead_confirmed",
 )
+# Custom messages for the website widget: it stores nothing typed between these two.
+BOOKING_STARTED = {"data": {"booking": "started"}}
+BOOKING_ENDED = {"data": {"booking": "ended"}}
 LEAD_SLOTS = (*LEAD_FIELDS, "lead_time_zone", "lead_reference")
 # Replies that leave the booking to the interruption rules (then the form asks again).
 INTERRUPTIONS = frozenset(
@@ -69,12 +82,11 @@ class ValidateBookingForm(Action):
         updates: dict[str, Any] = {}
         failures = int(tracker.get_slot("failed_attempts") or 0)
         if not in_booking(tracker):
-            dispatcher.utter_message(text=text(lang, "booking.start"))
+            dispatcher.utter_message(json_message=BOOKING_STARTED)
         elif requested in LEAD_FIELDS and not resuming_after_interruption(tracker):
-            updates = {
-                **self.read_answer(requested, message, intent, tracker),
-                **corrections(message, requested, tracker),
-            }
+            updates = self.read_answer(requested, message, intent, tracker)
+            if requested != "lead_consent":  # no detail is read before consent
+                updates = {**updates, **corrections(message, requested, tracker)}
             if not updates and (intent in INTERRUPTIONS or intent in QUESTION_INTENTS):
                 return []  # not an answer: the interruption rules take it, then the form asks again
             if requested in updates:
@@ -86,7 +98,9 @@ class ValidateBookingForm(Action):
                 else:
                     dispatcher.utter_message(text=text(lang, f"booking.questions.{requested}.invalid"))
         if updates.get("lead_consent") is False:
-            dispatcher.utter_message(text=text(lang, "booking.no_consent"))
+            await forget_booking(tracker)
+            dispatcher.utter_message(text=text(lang, "booking.no_consent", **consent_values(lang)))
+            dispatcher.utter_message(json_message=BOOKING_ENDED)
             return [
                 *[SlotSet(name, None) for name in LEAD_SLOTS],
                 SlotSet("failed_attempts", 0),
@@ -165,9 +179,7 @@ class AskForDetail(Action, ABC):
         lang = language_of(tracker)
         if self.detail == "lead_confirmed":
             dispatcher.utter_message(text=summary(tracker, lang))
-        question = text(
-            lang, f"booking.questions.{self.detail}.ask", retention_days=lead_details.retention_days()
-        )
+        question = text(lang, f"booking.questions.{self.detail}.ask", **consent_values(lang))
         dispatcher.utter_message(text=question, buttons=detail_buttons(lang, self.detail))
         return []
 
@@ -223,7 +235,7 @@ class ActionSubmitBooking(Action):
         lang = language_of(tracker)
         if not (tracker.get_slot("lead_consent") and tracker.get_slot("lead_confirmed")):
             return [SlotSet(name, None) for name in LEAD_SLOTS]
-        consent = text(lang, "booking.consent_text", retention_days=lead_details.retention_days())
+        consent = text(lang, "booking.consent_text", **consent_values(lang))
         screening = lead_details.screening_summary(profile_of(tracker), today(), skipped_fields(tracker))
         try:
             details = {name: tracker.get_slot(name) for name in LEAD_SLOTS}
@@ -233,6 +245,52 @@ class ActionSubmitBooking(Action):
         except Exception:  # noqa: BLE001 - the person gets a clear answer; the traceback goes to the log
             lead_details.logger.exception("could not save a lead")
             dispatcher.utter_message(text=text(lang, "booking.save_failed"))
+            dispatcher.utter_message(json_message=BOOKING_ENDED)
             return [SlotSet(name, None) for name in LEAD_SLOTS]
-        dispatcher.utter_message(text=text(lang, "booking.saved", reference=reference))
+        saved = text(lang, "booking.saved", reference=reference, **consent_values(lang))
+        dispatcher.utter_message(text=saved)
+        dispatcher.utter_message(json_message=BOOKING_ENDED)
         return [*[SlotSet(name, None) for name in LEAD_SLOTS], SlotSet("lead_reference", reference)]
+
+
+def booking_started_at(tracker: Tracker) -> float | None:
+    """When the booking under way began: the time of the message that started it."""
+    events = tracker.events
+    for i in range(len(events) - 1, -1, -1):
+        event = events[i]
+        if event.get("event") == "active_loop" and event.get("name") == BOOKING_FORM:
+            for earlier in reversed(events[:i]):
+                if earlier.get("event") == "user":
+                    return float(earlier["timestamp"])
+            return float(event["timestamp"])
+    return None
+
+
+async def forget_booking(tracker: Tracker) -> bool:
+    """Remove from the stored conversation what was typed for the booking under way, and the details it
+    set. False when that could not be done (no SQL tracker store, or the database failed)."""
+    since = booking_started_at(tracker)
+    if since is None:
+        return True
+    try:
+        changed = await asyncio.to_thread(
+            redact_since, load_settings().tracker_db_url, tracker.sender_id, since, LEAD_SLOTS
+        )
+    except Exception:  # noqa: BLE001 - the person is told; the traceback goes to the log
+        lead_details.logger.exception("could not remove a cancelled booking's details from the conversation")
+        return False
+    return changed is not None
+
+
+async def cancel_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """ "Stop" during the booking: nothing is sent, and the details given are removed."""
+    lang = language_of(tracker)
+    key = "booking.cancelled" if await forget_booking(tracker) else "booking.cancelled_kept"
+    dispatcher.utter_message(text=text(lang, key, **consent_values(lang)))
+    dispatcher.utter_message(json_message=BOOKING_ENDED)
+    return [
+        ActiveLoop(None),
+        *[SlotSet(name, None) for name in LEAD_SLOTS],
+        SlotSet("requested_slot", None),
+        SlotSet("failed_attempts", 0),
+    ]

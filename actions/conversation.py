@@ -7,7 +7,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.booking import LEAD_SLOTS, in_booking
+from actions.booking import cancel_booking, in_booking
 from actions.conversation_state import in_screening, language_of, latest_intent, requested_field
 from actions.texts import entry, text
 
@@ -21,8 +21,11 @@ REPLIES = {
     "affirm": "affirm_outside",
     "deny": "deny_outside",
     "dont_know": "deny_outside",
+    "ask_advice": "advice",
 }
 WITH_MENU = frozenset({"greet", "out_of_scope", "affirm", "deny", "dont_know"})
+# A request for advice gets no opinion: who can advise, and the call with one of them.
+WITH_CALL = frozenset({"ask_advice"})
 
 
 class ActionRespond(Action):
@@ -39,6 +42,8 @@ class ActionRespond(Action):
         key = REPLIES.get(intent, "fallback")
         busy = in_screening(tracker) or in_booking(tracker)
         buttons = entry(lang, "menu_buttons") if intent in WITH_MENU and not busy else []
+        if intent in WITH_CALL and not in_booking(tracker):
+            buttons = [{"title": text(lang, "booking.offer_button"), "payload": "/human_handoff"}]
         dispatcher.utter_message(text=text(lang, key), buttons=buttons)
         return []
 
@@ -70,15 +75,9 @@ class ActionStop(Action):
     ) -> list[EventType]:
         lang = language_of(tracker)
         if in_booking(tracker):
-            dispatcher.utter_message(text=text(lang, "booking.cancelled"))
-            return [
-                ActiveLoop(None),
-                *[SlotSet(name, None) for name in LEAD_SLOTS],
-                SlotSet("requested_slot", None),
-                SlotSet("failed_attempts", 0),
-            ]
+            return await cancel_booking(dispatcher, tracker)
         if not in_screening(tracker):
-            dispatcher.utter_message(text=text(lang, "nothing_to_stop"))
+            dispatcher.utter_message(text=text(lang, "nothing_to_stop"), buttons=entry(lang, "menu_buttons"))
             return []
         dispatcher.utter_message(text=text(lang, "stopped"))
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("failed_attempts", 0)]

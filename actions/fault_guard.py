@@ -17,7 +17,7 @@ from typing import Any
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
 
-from actions.language import DEFAULT_LANGUAGE, SUPPORTED, detect_language
+from actions.language import language_of_call
 from actions.texts import text
 from project_settings import number_setting
 
@@ -31,11 +31,8 @@ def action_timeout() -> float:
 
 def apology(action_call: dict[str, Any]) -> dict[str, Any]:
     """The action server's answer for a failed action: no events, one apology in the person's language."""
-    tracker = action_call.get("tracker") or {}
-    current = (tracker.get("slots") or {}).get("language")
-    latest = str((tracker.get("latest_message") or {}).get("text") or "")
-    lang = current if current in SUPPORTED else detect_language(latest, None) or DEFAULT_LANGUAGE
     dispatcher = CollectingDispatcher()
+    lang = language_of_call(action_call.get("tracker") or {})
     dispatcher.utter_message(text=text(lang, "guard.unavailable"))
     return {"events": [], "responses": dispatcher.messages}
 

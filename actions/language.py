@@ -82,3 +82,13 @@ def requested_language(text: str, current: str | None) -> str:
     if wants_en and not wants_fr:
         return "en"
     return "en" if current == "fr" else "fr"
+
+
+def language_of_call(tracker: dict) -> str:
+    """The language to answer in, from the tracker JSON of an action call: the conversation's language,
+    else the one its latest message is written in, else the default."""
+    current = (tracker.get("slots") or {}).get("language")
+    if current in SUPPORTED:
+        return str(current)
+    latest = str((tracker.get("latest_message") or {}).get("text") or "")
+    return detect_language(latest, None) or DEFAULT_LANGUAGE

@@ -20,6 +20,10 @@ BOOL_FIELDS = frozenset(name for name, values in FIELD_VALUES.items() if set(val
 # PSTQ CSQ count?") are not, unless they answer the question that was asked.
 STATEMENT_INTENTS = frozenset({"inform", "affirm", "deny", "dont_know", "check_eligibility", "nlu_fallback"})
 
+# What a bare "yes" or "no" answers to a question whose answer is not yes or no.
+AFFIRM_MEANS: dict[str, str] = {"status_in_canada": "work_or_study_permit"}
+DENY_MEANS: dict[str, str] = {"pr_decision": "none", "status_in_canada": "none"}
+
 _TRUE = {"true", "yes", "1", "oui"}
 _FALSE = {"false", "no", "0", "non"}
 
@@ -73,7 +77,7 @@ def _implied(facts: dict[str, Any]) -> dict[str, Any]:
     implied = dict(facts)
     if "has_csq" not in implied and ("csq_program" in implied or "csq_valid" in implied):
         implied["has_csq"] = True
-    if "pr_applied" not in implied and "pr_decision" in implied:
+    if "pr_applied" not in implied and ("pr_decision" in implied or "pr_filed_while_csq_valid" in implied):
         implied["pr_applied"] = True
     return implied
 
@@ -94,7 +98,9 @@ def read_message(
         if intent in ("affirm", "deny"):
             if requested in BOOL_FIELDS:
                 updates[requested] = intent == "affirm"
-            elif requested == "pr_decision" and intent == "deny":
-                updates[requested] = "none"
+            elif requested in DENY_MEANS and intent == "deny":
+                updates[requested] = DENY_MEANS[requested]
+            elif requested in AFFIRM_MEANS and intent == "affirm":
+                updates[requested] = AFFIRM_MEANS[requested]
             updates = _implied(updates)
     return MessageReading(updates, place)

@@ -1,7 +1,8 @@
 """The assistant's bilingual messages, read from actions/texts/<lang>.yml.
 
 Messages live in data files so a translator or the consultancy can change wording without touching code;
-both files must have the same keys (tests/actions/test_texts.py checks).
+both files must have the same keys (tests/actions/test_texts.py checks). Each catalog names who may give
+immigration advice once, in `terms.advisor`; every `{advisor}` in it is that term.
 """
 
 from __future__ import annotations
@@ -15,22 +16,34 @@ import yaml
 from actions.language import DEFAULT_LANGUAGE, SUPPORTED
 
 TEXTS_DIR = Path(__file__).parent / "texts"
+TERMS = ("advisor",)
+
+
+def _with_terms(node: Any, terms: dict[str, str]) -> Any:
+    if isinstance(node, str):
+        for name, term in terms.items():
+            node = node.replace("{" + name + "}", term)
+        return node
+    if isinstance(node, dict):
+        return {key: _with_terms(value, terms) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_with_terms(value, terms) for value in node]
+    return node
 
 
 @cache
 def catalog(lang: str) -> dict[str, Any]:
-    """The whole message catalog of one language."""
+    """The whole message catalog of one language, its terms filled in."""
     if lang not in SUPPORTED:
         lang = DEFAULT_LANGUAGE
     with open(TEXTS_DIR / f"{lang}.yml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        raw = yaml.safe_load(handle)
+    return _with_terms(raw, {name: raw["terms"][name] for name in TERMS})
 
 
 def text(lang: str, path: str, **values: Any) -> str:
     """The message at dotted `path` (e.g. "questions.residence.ask"), with `values` filled in."""
-    node: Any = catalog(lang)
-    for part in path.split("."):
-        node = node[part]
+    node = entry(lang, path)
     if not isinstance(node, str):
         raise TypeError(f"{path} is not a message in {lang}.yml")
     return node.format(**values) if values else node

@@ -1,6 +1,16 @@
-"""The verdict, explained criterion by criterion, in the person's language."""
+"""The verdict, explained criterion by criterion, in the person's language.
+
+The headline says the result and, right after it, that the rules are as last checked and that whether
+IMP+ still takes applications could not be confirmed. An `unconfirmed` result says what could not be
+confirmed and where to confirm it. Once a result is final, only the criteria that decided it or are known
+are listed (no "we need to know…" for questions that can no longer change it). Each line ends with the
+numbers of its sources, listed under the result.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -9,41 +19,75 @@ from rasa_sdk.types import DomainDict
 
 from actions.clock import today
 from actions.conversation_state import language_of, profile_of, skipped_fields
-from actions.program_facts import format_date
+from actions.program_facts import numbered_sources, page_of, source_lines
 from actions.texts import text
-from eligibility import Assessment, assess
+from eligibility import Assessment, Criterion, Source, assess, format_list, load_program
+
+FINAL_VERDICTS = frozenset({"eligible", "not_eligible", "not_yet", "unconfirmed"})
 
 
-def verdict_messages(assessment: Assessment, lang: str, place: str | None = None) -> list[str]:
-    """The messages that explain an assessment: headline, criteria, other routes, caveats, sources."""
-    messages = [text(lang, f"verdict.{assessment.verdict}")]
-    lines = [text(lang, "verdict.criteria_title")]
-    for criterion in assessment.criteria:
+def shown_criteria(assessment: Assessment) -> tuple[Criterion, ...]:
+    """Every criterion while answers are missing; once final, those that are known (met, unmet, unsure)."""
+    if assessment.verdict not in FINAL_VERDICTS:
+        return assessment.criteria
+    return tuple(c for c in assessment.criteria if c.status != "unknown")
+
+
+def headline(assessment: Assessment, lang: str) -> str:
+    """The result, then the hedge on whether IMP+ is still current."""
+    def names(status: str) -> str:
+        found = [text(lang, f"verdict.criterion_names.{c.id}")
+                 for c in assessment.criteria if c.status == status]
+        return format_list(found, lang, "and")
+
+    result = text(lang, f"verdict.{assessment.verdict}", unsure=names("unsure"), unknown=names("unknown"))
+    status = assessment.program_status
+    return f"{result} {status.text.in_(lang)}" if status else result
+
+
+def verdict_messages(
+    assessment: Assessment, lang: str, place: str | None = None, on: dt.date | None = None
+) -> list[str]:
+    """The messages that explain an assessment: headline, criteria, other routes, caveats, where to
+    confirm, sources, and the not-advice statement."""
+    on = on or assessment.on
+    criteria = shown_criteria(assessment)
+    notes = (*assessment.alternatives, *assessment.caveats)
+    status_sources = assessment.program_status.sources if assessment.program_status else ()
+    everything = [
+        *status_sources,
+        *(s for c in criteria for s in c.sources),
+        *(s for n in notes for s in n.sources),
+    ]
+    numbers = numbered_sources(everything)
+
+    def marks(sources: Iterable[Source]) -> str:
+        found = sorted({numbers[page_of(s)] for s in sources})
+        return f" [{', '.join(map(str, found))}]" if found else ""
+
+    messages = [headline(assessment, lang) + marks(status_sources)]
+    title = "verdict.criteria_title" if assessment.verdict == "need_more_info" else "verdict.known_title"
+    lines = [text(lang, title)]
+    for criterion in criteria:
         reason = criterion.reason.in_(lang)
         if place and "residence" in criterion.fields:
             reason = f"{reason} ({place})"
-        lines.append(f"{text(lang, f'verdict.status.{criterion.status}')} — {reason}")
+        status = text(lang, f"verdict.status.{criterion.status}")
+        lines.append(f"{status} — {reason}{marks(criterion.sources)}")
     messages.append("\n".join(lines))
     if assessment.alternatives:
-        notes = [f"• {note.text.in_(lang)} {note.reference.url}" for note in assessment.alternatives]
-        messages.append("\n".join([text(lang, "verdict.alternatives_title"), *notes]))
+        routes = [f"• {note.text.in_(lang)}{marks(note.sources)}" for note in assessment.alternatives]
+        messages.append("\n".join([text(lang, "verdict.alternatives_title"), *routes]))
     if assessment.caveats:
-        notes = [f"• {note.text.in_(lang)}" for note in assessment.caveats]
-        messages.append("\n".join([text(lang, "verdict.caveats_title"), *notes]))
-    messages.append(
-        "\n".join(
-            [
-                text(
-                    lang,
-                    "verdict.checked",
-                    date=format_date(assessment.last_checked, lang),
-                    url=assessment.source.url,
-                ),
-                text(lang, "verdict.disclaimer"),
-                text(lang, "verdict.followup"),
-            ]
+        caveats = [f"• {note.text.in_(lang)}{marks(note.sources)}" for note in assessment.caveats]
+        messages.append("\n".join([text(lang, "verdict.caveats_title"), *caveats]))
+    if assessment.verdict == "unconfirmed":
+        pages = load_program().confirm_pages
+        messages.append(
+            text(lang, "verdict.where_to_confirm", ircc_url=pages["ircc"].url, quebec_url=pages["quebec"].url)
         )
-    )
+    messages.append("\n".join(source_lines(everything, lang, on)))
+    messages.append("\n".join([text(lang, "verdict.disclaimer"), text(lang, "verdict.followup")]))
     return messages
 
 
@@ -57,8 +101,9 @@ class ActionScreeningVerdict(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang = language_of(tracker)
-        assessment = assess(profile_of(tracker), on=today(), skip=skipped_fields(tracker))
-        messages = verdict_messages(assessment, lang, tracker.get_slot("place"))
+        on = today()
+        assessment = assess(profile_of(tracker), on=on, skip=skipped_fields(tracker))
+        messages = verdict_messages(assessment, lang, tracker.get_slot("place"), on)
         for message in messages[:-1]:
             dispatcher.utter_message(text=message)
         # One offer of a call per verdict, as a button: never pushy.

@@ -1,5 +1,6 @@
-"""Erasing conversations from Rasa's SQL tracker store (table ``events``): a person's (Law 25 erasure) and
-those past the retention period (TRACKER_RETENTION_DAYS).
+"""Erasing from Rasa's SQL tracker store (table ``events``): a person's conversations (Law 25 erasure),
+those past the retention period (TRACKER_RETENTION_DAYS), and the details typed during a booking that was
+refused or cancelled.
 
 The table is declared here with only the columns we touch, instead of importing Rasa, so the
 consultancy's command line stays light. A missing database file or table is reported, never created.
@@ -7,8 +8,9 @@ consultancy's command line stays light. A missing database file or table is repo
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,12 +22,14 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     create_engine,
     delete,
     exists,
     func,
     inspect,
     select,
+    update,
 )
 from sqlalchemy.engine import Connection, Engine, make_url
 
@@ -36,8 +40,12 @@ EVENTS = Table(
     MetaData(),
     Column("id", Integer, primary_key=True),
     Column("sender_id", String(255), nullable=False),
+    Column("type_name", String(255)),
     Column("timestamp", Float),  # seconds since the epoch, as Rasa writes it
+    Column("data", Text),  # the event as JSON
 )
+REMOVED = "[removed]"
+MIN_PERSONAL_CHARS = 3  # shorter slot values ("en") are not looked for in the assistant's messages
 BATCH = 500  # keeps IN (...) lists well under every database's parameter limit
 
 
@@ -132,3 +140,61 @@ def _delete_inactive(connection: Connection, cutoff: float) -> tuple[list[str], 
         result = connection.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(batch), ~still_active))
         deleted += result.rowcount or 0
     return senders, deleted
+
+
+def redact_since(
+    tracker_db_url: str | None, sender_id: str, since: float, slots: Iterable[str]
+) -> int | None:
+    """Remove what a person typed from `since` on, and the values of `slots` set since then, from their
+    stored conversation; also the assistant's messages that repeat one of those values (a summary).
+
+    Rows are rewritten in place, never deleted, so Rasa (which appends the events of the turn under way
+    after the ones it counts in the store) saves the rest of the turn normally. Returns the number of
+    events changed, or None when there is no SQL tracker store to change.
+    """
+    if not tracker_db_url:
+        return None
+    engine = _engine(tracker_db_url)
+    if engine is None:
+        return None
+    names = frozenset(slots)
+    try:
+        with engine.begin() as connection:
+            if not inspect(connection).has_table(EVENTS.name):
+                return None
+            rows = connection.execute(
+                select(EVENTS.c.id, EVENTS.c.type_name, EVENTS.c.data)
+                .where(EVENTS.c.sender_id == sender_id, EVENTS.c.timestamp >= since)
+                .order_by(EVENTS.c.id)
+            ).all()
+            events = [(row.id, row.type_name, json.loads(row.data or "{}")) for row in rows]
+            personal = {
+                str(data.get("value")).casefold()
+                for _, kind, data in events
+                if kind == "slot" and data.get("name") in names and isinstance(data.get("value"), str)
+                and len(data["value"].strip()) >= MIN_PERSONAL_CHARS
+            }
+            changed = 0
+            for event_id, kind, data in events:
+                redacted = _redacted(kind, data, names, personal)
+                if redacted is not None:
+                    row = update(EVENTS).where(EVENTS.c.id == event_id)
+                    connection.execute(row.values(data=json.dumps(redacted)))
+                    changed += 1
+    finally:
+        engine.dispose()
+    logger.info("tracker store: removed personal details from %d event(s)", changed)
+    return changed
+
+
+def _redacted(kind: str, data: dict, slots: frozenset[str], personal: set[str]) -> dict | None:
+    """The event without personal details, or None when it holds none."""
+    if kind == "user":
+        parse = dict(data.get("parse_data") or {})
+        parse.update(text=REMOVED, entities=[])
+        return {**data, "text": REMOVED, "parse_data": parse}
+    if kind == "slot" and data.get("name") in slots and data.get("value") is not None:
+        return {**data, "value": None}
+    if kind == "bot" and any(value in str(data.get("text") or "").casefold() for value in personal):
+        return {**data, "text": REMOVED}
+    return None

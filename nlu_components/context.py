@@ -238,7 +238,12 @@ class MessageContext:
             for cid in cids:
                 if asks and self.words[self.clause_first[cid]] in TIME_CONJUNCTIONS:
                     self.clause_kind[cid] = "hypothetical"
-            words = {self.words[i] for c in cids for i in self._clause_tokens[c]}
+            # "I applied for PR when the CSQ was valid": a "when/quand" opening a later clause joins it
+            # to the statement before; it asks nothing.
+            words = {
+                self.words[i] for c in cids for i in self._clause_tokens[c]
+                if not (c != cids[0] and i == self.clause_first[c] and self.words[i] in CONJUNCTIONS)
+            }
             signal = ends_with_q.get(sid) or "question" in (self.clause_kind[c] for c in cids) or bool(
                 words & INTERROGATIVES
             )

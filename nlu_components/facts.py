@@ -30,14 +30,35 @@ from nlu_components.text_folding import fold, fold_with_index
 PATTERN_FILE = Path(__file__).parent / "data" / "fact_patterns.json"
 
 FIELDS = (
-    "residence", "place", "csq_program", "has_csq", "csq_valid", "has_invitation",
-    "application_complete", "pr_applied", "pr_decision", "has_status_in_canada",
+    "residence", "place", "status_in_canada", "csq_program", "has_csq", "csq_valid", "has_invitation",
+    "application_complete", "pr_applied", "pr_decision", "pr_filed_while_csq_valid",
 )
+_BOOL = ("true", "false")
+# The values each field's entities may take (the strings of eligibility/fields.py's FIELD_VALUES;
+# "place" is free text). Pattern groups are checked against this when they are loaded.
+FIELD_VALUES: dict[str, tuple[str, ...]] = {
+    "residence": ("quebec", "other_province", "abroad"),
+    "status_in_canada": ("work_or_study_permit", "visitor", "none"),
+    "has_csq": _BOOL,
+    "csq_program": ("regular_skilled_worker", "pstq", "ai_it_vfx_pilot", "peq", "other"),
+    "csq_valid": _BOOL,
+    "pr_applied": _BOOL,
+    "pr_decision": ("none", "approved", "refused"),
+    "pr_filed_while_csq_valid": _BOOL,
+    "has_invitation": _BOOL,
+    "application_complete": _BOOL,
+}
+# Default `if_negated` of a group whose value is one of these ("no work permit" = no status).
+DEFAULT_NEGATED = {"true": "false", "false": "true", "work_or_study_permit": "none"}
 # Fields whose mentions count as "the last topic" for pronoun patterns ("it expired").
 TOPIC_FIELDS = frozenset(
     {"has_csq", "csq_valid", "has_invitation", "application_complete", "pr_applied", "pr_decision",
-     "has_status_in_canada"}
+     "status_in_canada"}
 )
+# "the PRTQ was replaced by the PSTQ": a program named after one of these is not the user's.
+REPLACEMENT_CUES = frozenset({"replaced", "replace", "replaces", "replacing", "remplace", "remplacee",
+                              "remplacant", "remplacante", "succeeded", "succede", "successor", "successeur",
+                              "superseded", "instead", "lieu", "remplacer"})
 # A wish or a plan is not a fact: "I hope they invite me", "je veux avoir mon CSQ".
 WISH_CUES = frozenset(
     {"want", "wants", "wanna", "would", "wish", "hope", "hoping", "plan", "planning", "intend", "will",
@@ -54,6 +75,15 @@ COORDINATION = frozenset({"and", "et", "plus", "also", "aussi", "as", "well", "a
                           "ni", "nor", "neither"})
 CLAUSE_FILLERS = frozenset({"a", "an", "the", "my", "our", "un", "une", "le", "la", "les", "l", "mon", "ma",
                             "mes", "notre", "du", "de", "des", "d", "also", "aussi", "even", "meme"})
+ANSWER_WORDS = frozenset({"no", "non", "nope", "nah", "yes", "oui", "yeah", "ouais"})
+# Words an `alone` match may stand with: "yes, a work permit", "oui, le nouveau", "currently PGWP".
+ALONE_WORDS = CLAUSE_FILLERS | frozenset(
+    {"yes", "yeah", "yep", "yup", "oui", "ouais", "ok", "okay", "well", "bien", "ben", "bon", "currently",
+     "actuellement", "presentement", "now", "maintenant", "still", "toujours", "encore", "just", "juste",
+     "only", "seulement", "i", "je", "j", "m", "im", "it", "its", "c", "s", "est", "is", "am", "suis",
+     "on", "en", "sur", "with", "avec", "under", "sous", "through", "via", "par", "one", "that", "this",
+     "ca", "ce", "cest", "thats", "actually", "fait", "in", "fact", "non", "no", "nope", "oops", "sorry"}
+)
 
 
 @dataclass(frozen=True)
@@ -84,9 +114,16 @@ class PatternGroup:
     antecedent: frozenset[str] = frozenset()
     veto_after: frozenset[str] = frozenset()
     short_only: bool = False
+    clause_end: bool = False
+    alone: bool = False
     first_person: bool = False
     personal: bool = False
     no_indefinite: bool = False
+    inherit_as: tuple[tuple[str, str | None], ...] = ()
+    neg_yields: bool = False
+    masks: frozenset[str] = frozenset()
+    needs_sentence_topic: frozenset[str] = frozenset()
+    main_clause_neg: bool = False
 
 
 @dataclass
@@ -164,11 +201,11 @@ def _load_groups() -> tuple[dict[str, list[str]], dict[str, list[str]], list[tup
         if any(" " in w for w in folded):
             raise ValueError(f"class {name} has a multi-word member; use a macro")
         classes[name] = folded
-    macros = {name: list(phrases) for name, phrases in raw["macros"].items()}
+    macros = {name: list(dict.fromkeys(fold(p) for p in phrases)) for name, phrases in raw["macros"].items()}
     groups = []
     for spec in raw["groups"]:
         value = spec["value"]
-        default_negated = {"true": "false", "false": "true"}.get(value) if value else None
+        default_negated = DEFAULT_NEGATED.get(value) if value else None
         group = PatternGroup(
             field=spec["field"],
             value=value,
@@ -183,17 +220,31 @@ def _load_groups() -> tuple[dict[str, list[str]], dict[str, list[str]], list[tup
             antecedent=frozenset(spec.get("antecedent", [])),
             veto_after=frozenset(fold(w) for w in spec.get("veto_after", [])),
             short_only=spec.get("short_only", False),
+            alone=spec.get("alone", False),
+            clause_end=spec.get("clause_end", False),
             first_person=spec.get("first_person", False),
             personal=spec.get("personal", False),
             no_indefinite=spec.get("no_indefinite", False),
+            inherit_as=tuple(sorted(spec.get("inherit_as", {}).items())),
+            neg_yields=spec.get("neg_yields", False),
+            masks=frozenset(spec.get("masks", [])),
+            needs_sentence_topic=frozenset(fold(w) for w in spec.get("needs_sentence_topic", [])),
+            main_clause_neg=spec.get("main_clause_neg", False),
         )
-        if group.field not in FIELDS:
+        if group.field not in FIELD_VALUES:
             raise ValueError(f"unknown field {group.field}")
+        allowed = FIELD_VALUES[group.field]
+        for given in (group.value, group.if_negated, *(v for _, v in group.inherit_as)):
+            if given is not None and given not in allowed:
+                raise ValueError(f"{group.field}: value {given!r} is not one of {allowed}")
+        for name in group.masks:
+            if name not in FIELD_VALUES:
+                raise ValueError(f"unknown masked field {name}")
         groups.append((group, spec["patterns"]))
     return classes, macros, groups
 
 
-FILLER_CLASSES = ("FILL", "FILLV", "PRON", "BE", "ON", "ALL", "STATUSVERB", "HAVE")
+FILLER_CLASSES = ("FILL", "FILLP", "FILLV", "PRON", "BE", "ON", "ALL", "STATUSVERB", "HAVE")
 
 
 def _anchor_values(tokens: list[dict[str, Any]], fillers: set[str], common: set[str]) -> list[str]:
@@ -213,14 +264,18 @@ def _anchor_values(tokens: list[dict[str, Any]], fillers: set[str], common: set[
     return best
 
 
-def build_engine() -> FactEngine:
-    """Compile fact_patterns.json into a Matcher (call `get_engine` instead)."""
+def build_engine(validate: bool = False) -> FactEngine:
+    """Compile fact_patterns.json into a Matcher (call `get_engine` instead).
+
+    spaCy's schema check of every token pattern costs most of the build time and our compiler only
+    writes ORTH/IN/OP dicts, so it is off at run time; the tests build once with `validate=True`.
+    """
     started = time.perf_counter()
     classes, macros, groups = _load_groups()
     fillers = {w for name in FILLER_CLASSES for w in classes.get(name, [])}
     common = places.stop_words()
     nlp = get_nlp()
-    matcher = Matcher(nlp.vocab)
+    matcher = Matcher(nlp.vocab, validate=validate)
     engine = FactEngine(matcher)
     for index, (group, patterns) in enumerate(groups):
         compiled = [tokens for p in patterns for tokens in compile_pattern(p, classes, macros)]
@@ -299,6 +354,12 @@ def _keep(ctx: MessageContext, raw: list[Candidate], cand: Candidate) -> bool:
         return False
     if group.short_only and len(ctx.words) > SHORT_MESSAGE:
         return False
+    if group.clause_end and end < len(ctx.words) and ctx.clause[end] == ctx.clause[end - 1]:
+        return False
+    if group.alone and not all(
+        w in ALONE_WORDS for k, w in enumerate(ctx.words) if not start <= k < end
+    ):
+        return False
     if group.first_person and not _sentence_has_first_person(ctx, start):
         return False
     if group.personal and len(ctx.words) > PERSONAL_SHORT and not _sentence_has_first_person(ctx, start):
@@ -321,6 +382,11 @@ def _keep(ctx: MessageContext, raw: list[Candidate], cand: Candidate) -> bool:
     topical = ctx.clause_words(start) & group.needs_topic
     if group.needs_topic and len(ctx.words) > SHORT_MESSAGE and not topical:
         return False
+    answer_length = sum(w not in ANSWER_WORDS for w in ctx.words)  # "non, avant l'expiration de mon CSQ"
+    if group.needs_sentence_topic and answer_length > SHORT_MESSAGE and not any(
+        ctx.words[k] in group.needs_sentence_topic for k in ctx.sentence_tokens(ctx.sentence[start])
+    ):
+        return False
     if group.antecedent and _previous_topic(ctx, raw, cand) not in group.antecedent:
         return False
     return True
@@ -334,13 +400,69 @@ def _present_tense_expire(ctx: MessageContext, start: int, end: int) -> bool:
     """"expire" without accent and without an auxiliary is a future date, not a past expiry.
 
     Folding merges French "expiré" (expired) with "expire" (expires); "mon CSQ expire le mois
-    prochain" says nothing about today, "mon CSQ est expire" (typed without accent) does.
+    prochain" says nothing about today, "mon CSQ est expire" (typed without accent) does; a match
+    that itself starts with "avant (que)" is a subjunctive ("avant que mon CSQ expire").
     """
     for k in range(start, end):
         if ctx.words[k] in ("expire", "expires") and "é" not in ctx.original_word(k).lower():
+            if "avant" in ctx.words[start:k] and ctx.words[k] == "expire":
+                continue  # "avant que mon CSQ expire": a subjunctive inside the match, not a date
             if k == 0 or ctx.words[k - 1] not in EXPIRE_AUXILIARIES:
                 return True
     return False
+
+
+def _main_clause_negated(ctx: MessageContext, start: int) -> bool:
+    """"I didn't apply for PR | while my CSQ was valid": a negation in the clause just before.
+
+    Only for a candidate that opens its clause (the subordinate "while/when/quand..." clause).
+    """
+    clause = ctx.clause[start]
+    first = ctx.clause_first[clause]
+    while first < start and ctx.words[first] in CLAUSE_FILLERS:
+        first += 1
+    if first != start or clause == 0 or ctx.sentence[ctx.clause_first[clause - 1]] != ctx.sentence[start]:
+        return False
+    prev = range(ctx.clause_first[clause - 1], ctx.clause_first[clause])
+    # A bare answer word opening the clause ("non, après son expiration") denies nothing in it.
+    return any(ctx.neg_window[k] for k in prev if not (k == prev[0] and ctx.words[k] in ANSWER_WORDS))
+
+
+def _drop_generic_programs(ctx: MessageContext, cands: list[Candidate]) -> list[Candidate]:
+    """Program names that describe the programs rather than the user's CSQ.
+
+    "the PRTQ was replaced by the PSTQ": a program right after a replacement word is dropped,
+    and a sentence naming several programs without "I/my/je..." says nothing about the user.
+    """
+    programs = [c for c in cands if c.group.field == "csq_program" and not c.negated and c.value]
+    if not programs:
+        return cands
+    dropped = {id(c) for c in programs if ctx.has_word_before(c.start, REPLACEMENT_CUES, 4)}
+    by_sentence: dict[int, list[Candidate]] = {}
+    for cand in programs:
+        by_sentence.setdefault(ctx.sentence[cand.start], []).append(cand)
+    for group in by_sentence.values():
+        if len({c.value for c in group}) > 1 and not _sentence_has_first_person(ctx, group[0].start):
+            dropped.update(id(c) for c in group)
+    return [c for c in cands if id(c) not in dropped]
+
+
+def _apply_masks(cands: list[Candidate]) -> list[Candidate]:
+    """A group's `masks`: drop those fields' candidates lying inside its (kept) match."""
+    maskers = [c for c in cands if c.group.masks and c.value is not None]
+    if not maskers:
+        return cands
+    return [
+        c for c in cands
+        if not any(c.group.field in m.group.masks and m.start <= c.start and c.end <= m.end for m in maskers)
+    ]
+
+
+def _yield_weak_negations(cands: list[Candidate]) -> list[Candidate]:
+    """"I don't have a work permit, I'm a visitor": a negated `neg_yields` mention gives way to any
+    positive statement of the same field in the message."""
+    positive = {c.group.field for c in cands if c.value is not None and not c.negated}
+    return [c for c in cands if not (c.negated and c.group.neg_yields and c.group.field in positive)]
 
 
 def _resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
@@ -357,8 +479,19 @@ def _resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
     return sorted(kept, key=lambda c: c.start)
 
 
+def _polarity(cand: Candidate) -> str:
+    """"true"/"false" of a possession ("I have..." / "I don't have...", "I have valid status")."""
+    if cand.value in _BOOL:
+        return str(cand.value)
+    return "false" if cand.negated else "true"
+
+
 def _inherit(ctx: MessageContext, cands: list[Candidate]) -> None:
-    """Give a bare mention the value of the possession it is coordinated with."""
+    """Give a bare mention the value of the possession it is coordinated with.
+
+    The possession's polarity ("I have" = true, "I don't have" = false) becomes the mention's value,
+    or, for a non-boolean field, the value its group's `inherit_as` maps that polarity to.
+    """
     for cand in cands:
         if cand.value is not None or not cand.group.inherit or cand.negated:
             continue
@@ -369,11 +502,12 @@ def _inherit(ctx: MessageContext, cands: list[Candidate]) -> None:
             continue
         owners = [
             o for o in cands
-            if o.group.possession and o.value in ("true", "false") and o.end <= cand.start
+            if o.group.possession and (o.value is not None or not o.negated) and o.end <= cand.start
             and ctx.sentence[o.start] == ctx.sentence[cand.start]
         ]
         if owners:
-            cand.value = max(owners, key=lambda o: o.end).value
+            polarity = _polarity(max(owners, key=lambda o: o.end))
+            cand.value = dict(cand.group.inherit_as).get(polarity) if cand.group.inherit_as else polarity
 
 
 def _span(ctx: MessageContext, start: int, end: int) -> tuple[int, int]:
@@ -413,10 +547,15 @@ def extract_from_context(ctx: MessageContext) -> list[Fact]:
     kept = [c for c in raw if _keep(ctx, raw, c)]
     for cand in kept:
         group = cand.group
-        cand.negated = group.neg != "ignore" and ctx.is_negated(cand.start, cand.end)
+        cand.negated = group.neg != "ignore" and (
+            ctx.is_negated(cand.start, cand.end)
+            or (group.main_clause_neg and _main_clause_negated(ctx, cand.start))
+        )
         cand.value = group.if_negated if cand.negated else group.value
-    resolved = _resolve_overlaps(kept)
+    kept = _apply_masks(kept)
+    resolved = _drop_generic_programs(ctx, _resolve_overlaps(kept))
     _inherit(ctx, resolved)
+    resolved = _yield_weak_negations(resolved)
 
     by_field: dict[str, Fact] = {}
     for cand in resolved:
@@ -432,10 +571,8 @@ def extract_from_context(ctx: MessageContext) -> list[Fact]:
             start = _negation_start(ctx, residence.start)
         by_field["residence"] = _fact(ctx, "residence", residence.residence, start, residence.end)
         by_field["place"] = _fact(ctx, "place", residence.display, start, residence.end)
-    if residence is not None and residence.not_in_canada and "has_status_in_canada" not in by_field:
-        s, e = residence.not_in_canada
-        start = _negation_start(ctx, s)
-        by_field["has_status_in_canada"] = _fact(ctx, "has_status_in_canada", "false", start, e)
+    # "I'm not in Canada" gives residence abroad only: status_in_canada is asked of people in another
+    # province, so living abroad says nothing about it.
     return sorted(by_field.values(), key=lambda f: (f.start, FIELDS.index(f.field)))
 
 

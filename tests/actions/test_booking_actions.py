@@ -1,14 +1,17 @@
-"""The booking form's actions with real Trackers: reading details, corrections, consent, cancel."""
+"""The booking form's actions with real Trackers: consent first, reading details, corrections, cancel."""
 
 from __future__ import annotations
 
 from typing import Any
+
+import pytest
 
 from actions.booking import ASK_DETAIL_ACTIONS, ValidateBookingForm
 from actions.conversation import ActionStop
 from tests.actions.conftest import make_tracker, run, slot_events
 
 FORM = "booking_form"
+CONSENTED = {"lead_consent": True}
 DETAILS = {
     "lead_name": "Marie Tremblay",
     "lead_email": "marie@example.com",
@@ -25,15 +28,50 @@ def validate(slots: dict[str, Any], text: str, intent: str = "inform", **kwargs:
     return slot_events(events), [m["text"] for m in dispatcher.messages]
 
 
-def test_activation_introduces_the_booking_and_asks_the_name() -> None:
+def test_activation_asks_for_consent_before_any_detail_and_tells_the_widget() -> None:
     tracker = make_tracker({"language": "en"}, intent="human_handoff", text="can I talk to someone?")
     events, dispatcher = run(ValidateBookingForm(), tracker, {})
-    assert slot_events(events)["requested_slot"] == "lead_name"
-    assert "licensed immigration consultant" in dispatcher.messages[0]["text"]
+    assert slot_events(events)["requested_slot"] == "lead_consent"
+    assert dispatcher.messages[0]["custom"] == {"data": {"booking": "started"}}
+
+
+def test_a_detail_written_before_consent_is_not_taken() -> None:
+    slots, _ = validate({"requested_slot": "lead_consent"}, "sure, marie@example.com", intent="affirm")
+    assert slots["lead_consent"] is True and "lead_email" not in slots
+    assert slots["requested_slot"] == "lead_name"
+
+
+def test_the_consent_question_says_who_why_whom_where_how_long_and_the_rights(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CONSULTANCY_NAME", "Cabinet Lévesque Immigration")
+    monkeypatch.setenv("PRIVACY_CONTACT_EMAIL", "vie.privee@levesque.example")
+    monkeypatch.setenv("LEADS_STORAGE_LOCATION", "Montréal")
+    monkeypatch.setenv("LEADS_RETENTION_DAYS", "200")
+    for lang, parts in (
+        ("en", ["arrange a call", "see them, correct them, withdraw your consent or have them erased",
+                "up to 200 days", "not immigration advice",
+                "licensed immigration consultant (RCIC) or lawyer"]),
+        ("fr", ["organiser un appel", "les consulter, à les corriger, à retirer votre consentement",
+                "au plus 200 jours", "pas un conseil en immigration", "(CRIC) ou avocat"]),
+    ):
+        tracker = make_tracker({"language": lang, "requested_slot": "lead_consent"}, active_loop=FORM)
+        _, dispatcher = run(ASK_DETAIL_ACTIONS["lead_consent"](), tracker, {})
+        question = dispatcher.messages[0]["text"]
+        for part in [*parts, "Cabinet Lévesque Immigration", "vie.privee@levesque.example", "Montréal"]:
+            assert part in question, (lang, part, question)
+        assert "levesque.example" in question and "hooks.example" not in question
+    monkeypatch.setenv("LEADS_WEBHOOK_URL", "https://hooks.example/leads")
+    tracker = make_tracker({"language": "en", "requested_slot": "lead_consent"}, active_loop=FORM)
+    _, dispatcher = run(ASK_DETAIL_ACTIONS["lead_consent"](), tracker, {})
+    assert "hooks.example" in dispatcher.messages[0]["text"], "every recipient is named"
+    monkeypatch.setenv("LEADS_WEBHOOK_RECIPIENT", "Acme CRM")
+    _, dispatcher = run(ASK_DETAIL_ACTIONS["lead_consent"](), tracker, {})
+    assert "Acme CRM" in dispatcher.messages[0]["text"]
 
 
 def test_a_sentence_gives_the_detail_asked() -> None:
-    slots, _ = validate({"requested_slot": "lead_name"}, "my name is Marie Tremblay")
+    slots, _ = validate({**CONSENTED, "requested_slot": "lead_name"}, "my name is Marie Tremblay")
     assert slots["lead_name"] == "Marie Tremblay" and slots["requested_slot"] == "lead_email"
     slots, _ = validate({**DETAILS, "lead_phone": None, "requested_slot": "lead_phone"}, "+33 6 12 34 56 78")
     assert slots["lead_phone"] == "+33612345678"
@@ -41,7 +79,8 @@ def test_a_sentence_gives_the_detail_asked() -> None:
 
 def test_several_details_in_one_message() -> None:
     slots, _ = validate(
-        {"requested_slot": "lead_name"}, "I'm Marie Tremblay, marie@example.com, +33 6 12 34 56 78"
+        {**CONSENTED, "requested_slot": "lead_name"},
+        "I'm Marie Tremblay, marie@example.com, +33 6 12 34 56 78",
     )
     assert slots["lead_name"] == "Marie Tremblay" and slots["lead_email"] == "marie@example.com"
     assert slots["lead_phone"] == "+33612345678" and slots["requested_slot"] == "lead_time"
@@ -49,14 +88,15 @@ def test_several_details_in_one_message() -> None:
 
 def test_a_bad_email_is_explained_and_asked_again() -> None:
     slots, messages = validate(
-        {"lead_name": "Marie Tremblay", "requested_slot": "lead_email"}, "marie@example"
+        {**CONSENTED, "lead_name": "Marie Tremblay", "requested_slot": "lead_email"}, "marie@example"
     )
     assert "lead_email" not in slots and slots["requested_slot"] == "lead_email"
     assert "@ and a domain" in messages[0]
 
 
 def test_the_optional_phone_is_left_out_after_two_tries_or_on_skip() -> None:
-    base = {"lead_name": "Marie Tremblay", "lead_email": "marie@example.com", "requested_slot": "lead_phone"}
+    base = {**CONSENTED, "lead_name": "Marie Tremblay", "lead_email": "marie@example.com",
+            "requested_slot": "lead_phone"}
     slots, _ = validate({**base, "failed_attempts": 1}, "12")
     assert slots["lead_phone"] == "" and slots["requested_slot"] == "lead_time"
     slots, _ = validate(base, "skip")
@@ -72,10 +112,15 @@ def test_a_correction_at_the_summary_updates_it_and_shows_it_again() -> None:
     assert slots["lead_confirmed"] is None and slots["requested_slot"] == "lead_confirmed"
 
 
-def test_no_consent_no_details_kept() -> None:
-    slots, messages = validate({**DETAILS, "requested_slot": "lead_consent"}, "no", intent="deny")
-    assert all(slots[name] is None for name in DETAILS) and slots["requested_slot"] is None
-    assert "nothing was saved" in messages[0]
+def test_no_consent_ends_the_booking_and_says_what_is_kept() -> None:
+    tracker = make_tracker({"language": "en", "requested_slot": "lead_consent"}, intent="deny", text="no",
+                           active_loop=FORM)
+    events, dispatcher = run(ValidateBookingForm(), tracker, {})
+    slots = slot_events(events)
+    assert slots["lead_consent"] is None and slots["requested_slot"] is None
+    refusal = dispatcher.messages[0]["text"]
+    assert "nothing was sent" in refusal and "What is kept: this conversation" in refusal
+    assert dispatcher.messages[-1]["custom"] == {"data": {"booking": "ended"}}
 
 
 def test_a_question_during_the_booking_is_left_to_the_rules() -> None:
@@ -104,3 +149,4 @@ def test_cancel_forgets_every_detail() -> None:
     events, dispatcher = run(ActionStop(), tracker, {})
     assert all(slot_events(events)[name] is None for name in DETAILS)
     assert "cancelled" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[-1]["custom"] == {"data": {"booking": "ended"}}

@@ -53,7 +53,15 @@ def test_stop_ends_the_form_and_keeps_answers(domain: dict[str, Any]) -> None:
     assert not any(e.get("name") == "residence" for e in events), "answers are kept"
     assert "stopped" in texts(dispatcher)
     _, idle = run(ActionStop(), make_tracker({"language": "en"}, intent="stop"), domain)
-    assert "Nothing is in progress" in texts(idle)
+    assert "nothing to stop" in texts(idle) and idle.messages[0]["buttons"], "a way on, not a dead end"
+
+
+def test_a_request_for_advice_gets_no_opinion_but_who_can_advise_and_the_call(domain: dict[str, Any]) -> None:
+    for lang, term in (("en", "licensed immigration consultant (RCIC) or lawyer"),
+                       ("fr", "consultant réglementé en immigration canadienne (CRIC) ou avocat")):
+        _, dispatcher = run(ActionRespond(), make_tracker({"language": lang}, intent="ask_advice"), domain)
+        assert term in texts(dispatcher)
+        assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/human_handoff"]
 
 
 def test_switch_language_confirms_in_the_new_language(domain: dict[str, Any]) -> None:
@@ -68,7 +76,7 @@ def test_why_do_you_ask_explains_the_question_asked(domain: dict[str, Any]) -> N
         {"language": "en", "requested_slot": "has_invitation"}, intent="why_ask", active_loop=FORM
     )
     _, dispatcher = run(ActionExplainQuestion(), tracker, domain)
-    assert "invitation letter" in texts(dispatcher)
+    assert "letter of invitation" in texts(dispatcher)
     _, idle = run(ActionExplainQuestion(), make_tracker({"language": "en"}, intent="why_ask"), domain)
     assert "only what can change" in texts(idle)
 
@@ -77,7 +85,7 @@ def test_program_question_is_answered_with_sources(domain: dict[str, Any]) -> No
     _, dispatcher = run(
         ActionAnswerQuestion(), make_tracker({"language": "en"}, intent="ask_validity"), domain
     )
-    assert "3 years" in texts(dispatcher) and "Source:" in texts(dispatcher)
+    assert "3 years" in texts(dispatcher) and "Sources:" in texts(dispatcher)
 
 
 def test_an_answer_worded_like_a_question_is_left_to_the_form(domain: dict[str, Any]) -> None:

@@ -41,10 +41,12 @@ class Rejecting(Action):
         raise ActionExecutionRejection("test_rejecting")
 
 
-def call(action: str, language: str | None, latest: str = "hello") -> dict[str, Any]:
+def call(action: str, language: str | None, latest: str = "hello", first: bool = False) -> dict[str, Any]:
+    """An action call in a conversation where the assistant has already spoken, unless `first`."""
+    spoke = [] if first else [{"event": "bot", "text": "Hello!"}]
     tracker = {"sender_id": "t", "slots": {"language": language}, "latest_message": {"text": latest},
-               "events": [], "paused": False, "followup_action": None, "active_loop": {},
-               "latest_action_name": None}
+               "events": [{"event": "session_started"}, *spoke], "paused": False, "followup_action": None,
+               "active_loop": {}, "latest_action_name": None}
     return {"next_action": action, "tracker": tracker, "domain": {}, "version": "3.6.2"}
 
 
@@ -72,6 +74,12 @@ def test_a_slow_action_is_cut_at_the_timeout(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("ACTION_TIMEOUT_SECONDS", "0.2")
     result = asyncio.run(asyncio.wait_for(executor().run(call("test_slow", "en")), timeout=5))
     assert result["responses"][0]["text"] == text("en", "guard.unavailable")
+
+
+def test_a_first_reply_says_it_is_not_advice_even_when_it_is_an_apology() -> None:
+    result = asyncio.run(executor().run(call("test_failing", "fr", first=True)))
+    expected = [text("fr", "not_advice"), text("fr", "guard.unavailable")]
+    assert [r["text"] for r in result["responses"]] == expected
 
 
 def test_rasa_protocol_exceptions_pass_through() -> None:

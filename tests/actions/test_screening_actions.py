@@ -25,7 +25,8 @@ CHECKER_KIND = {
     "pr_decision": "pr_status",
     "has_invitation": "invitation",
     "application_complete": "complete",
-    "has_status_in_canada": "status_in_canada",
+    "status_in_canada": "status_in_canada",
+    "pr_filed_while_csq_valid": "pr_status",
 }
 
 

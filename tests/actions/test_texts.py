@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from actions.answers import QUESTION_INTENTS, answer_messages
-from actions.program_facts import format_number
-from actions.texts import catalog
+from actions.texts import TEXTS_DIR, catalog, text
 
 
 def keys(node: Any, prefix: str = "") -> set[str]:
@@ -27,7 +26,8 @@ def test_english_and_french_catalogs_have_the_same_keys() -> None:
 
 
 def test_every_question_intent_of_the_domain_has_an_answer(domain: dict[str, Any]) -> None:
-    asked = {intent for intent in domain["intents"] if intent.startswith("ask_")}
+    # ask_advice asks for a personal decision, which gets no answer but who may advise (action_respond)
+    asked = {intent for intent in domain["intents"] if intent.startswith("ask_") and intent != "ask_advice"}
     assert asked == set(QUESTION_INTENTS)
 
 
@@ -39,24 +39,67 @@ def test_every_answer_renders_with_its_sources(intent: str, lang: str) -> None:
     assert "https://" in sources
 
 
-def test_cap_answer_follows_the_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert "7,350" in answer_messages("ask_cap", "en")[0]
-    assert "14,700" in answer_messages("ask_cap", "en")[0]
+# The answers that present IMP+ as a program running today: each says, in its first sentences, that the
+# rules are as last checked and that whether IMP+ still takes applications could not be confirmed.
+CURRENT_STATUS = ("ask_what_is", "ask_requirements", "ask_cap", "ask_how_to_apply", "ask_still_open",
+                  "ask_validity", "ask_permit_type", "ask_csq", "ask_invitation", "ask_fees", "ask_family",
+                  "ask_processing_time", "ask_purpose")
+HEDGE = {"en": "we could not confirm that IMP+ still takes applications",
+         "fr": "nous n'avons pas pu confirmer que le PMI+ accepte toujours des demandes"}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("intent", CURRENT_STATUS)
+def test_answers_about_the_program_carry_the_status_hedge_early(intent: str, lang: str) -> None:
+    body = answer_messages(intent, lang)[0]
+    assert HEDGE[lang] in body, body
+    sentences = [s.lower() for s in body.split(". ") if s]
+    hedge_at = next(i for i, s in enumerate(sentences) if HEDGE[lang].lower() in s)
+    assert hedge_at <= 1, (intent, hedge_at, body)  # in the first sentence or right after it
+    assert "November 29, 2026" in body or "29 novembre 2026" in body  # as last checked on DATE
+
+
+def test_the_cap_is_a_dated_fact_not_a_projection(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = answer_messages("ask_cap", "en")[0]
+    assert "14,700 in 2022, then 7,350 a year from 2023" in body
     assert "7\u202f350" in answer_messages("ask_cap", "fr")[0]
+    assert f"In {dt.date.today().year}" not in body
     monkeypatch.setenv("IMPPLUS_TODAY", "2022-06-01")
-    assert f"In {dt.date(2022, 6, 1).year}, IMP+ accepts up to 14,700" in answer_messages("ask_cap", "en")[0]
+    assert "then 14,700 a year from 2022" in answer_messages("ask_cap", "en")[0]
 
 
-def test_numbers_are_formatted_per_language() -> None:
-    assert format_number(7350, "en") == "7,350"
-    assert format_number(7350, "fr") == "7\u202f350"
+def test_each_fact_shows_its_own_source_without_a_limit() -> None:
+    """The CSQ answer uses facts from three pages (IRCC, Quebec's pilot page, a PSTQ summary): all listed."""
+    sources = answer_messages("ask_csq", "en")[1]
+    assert sources.count("\n[") == 3, sources
+    assert "immigrantquebec.com" in sources and "quebec.ca/en/immigration" in sources
+
+
+def test_no_answer_offers_the_closed_pilot_as_a_route() -> None:
+    for lang in ("en", "fr"):
+        body = answer_messages("ask_csq", lang)[0]
+        assert ("closed to new applications" in body) if lang == "en" else ("a fermé aux nouvelles" in body)
+        assert "scheduled to close" not in body and "doit fermer" not in body
+
+
+def test_one_term_for_who_may_advise() -> None:
+    """Each catalog names "licensed immigration consultant (RCIC) or lawyer" one way, from terms.advisor."""
+    import re
+
+    for lang, term, loose in (("en", "licensed immigration consultant (RCIC) or lawyer",
+                               r"licensed consultant|immigration consultant(?! \(RCIC\))"),
+                              ("fr", "consultant réglementé en immigration canadienne (CRIC) ou avocat",
+                               r"consultant autorisé|consultant en immigration autorisé")):
+        assert catalog(lang)["terms"]["advisor"] == term
+        assert term in text(lang, "advice") and term in text(lang, "verdict.disclaimer")
+        raw = (TEXTS_DIR / f"{lang}.yml").read_text(encoding="utf-8")
+        assert not re.search(loose, raw), re.search(loose, raw)
 
 
 def test_no_program_number_is_written_in_the_messages() -> None:
     """Facts live once, in the engine's data: the catalogs may only name them as {placeholders}."""
     import re
 
-    from actions.texts import TEXTS_DIR
     from eligibility import load_program
 
     program = load_program()

@@ -68,6 +68,8 @@ def test_curly_apostrophes_and_capitals() -> None:
 
 # --- offsets -------------------------------------------------------------------------------
 
+AI_PILOT_FR = ("Programme pilote d'immigration permanente des travailleurs des secteurs de l'intelligence "
+               "artificielle, des technologies de l'information et des effets visuels")
 OFFSET_CASES = [
     ("I live in Tunisia, I have a CSQ under the regular program and the MIFI letter",
      {"residence": "Tunisia", "place": "Tunisia", "has_csq": "have a CSQ", "csq_program": "regular program",
@@ -75,7 +77,13 @@ OFFSET_CASES = [
     ("J'habite à Alger, en Algérie", {"residence": "Alger, en Algérie"}),
     ("London, Ontario", {"residence": "London, Ontario", "place": "London, Ontario"}),
     ("Je n'ai pas encore déposé ma demande de RP", {"pr_applied": "n'ai pas encore déposé ma demande de RP"}),
-    ("I'm not in Canada", {"residence": "not in Canada", "has_status_in_canada": "not in Canada"}),
+    ("I'm not in Canada", {"residence": "not in Canada"}),
+    ("I'm in Canada as a visitor", {"status_in_canada": "m in Canada as a visitor"}),
+    ("Je n'ai pas de permis de travail", {"status_in_canada": "n'ai pas de permis de travail"}),
+    ("I got my CSQ via Arrima", {"csq_program": "via Arrima"}),
+    (AI_PILOT_FR, {"csq_program": AI_PILOT_FR}),
+    ("I filed my PR before my CSQ expired", {"pr_applied": "filed my PR",
+                                             "pr_filed_while_csq_valid": "before my CSQ expired"}),
     ("chu à Mtl", {"residence": "Mtl"}),
     ("I live in B.C.", {"residence": "B.C."}),
     ("  spaces   before   Sherbrooke  ", {"residence": "Sherbrooke"}),
@@ -97,7 +105,8 @@ def test_any_text_gives_consistent_facts(text: str) -> None:
     """Property: never raises, spans are inside the text and values are from the allowed sets."""
     allowed = {
         "residence": {"quebec", "other_province", "abroad"},
-        "csq_program": {"regular_skilled_worker", "ai_it_vfx_pilot", "other"},
+        "status_in_canada": {"work_or_study_permit", "visitor", "none"},
+        "csq_program": {"regular_skilled_worker", "pstq", "ai_it_vfx_pilot", "peq", "other"},
         "pr_decision": {"none", "approved", "refused"},
     }
     for fact in extract_facts(text):
@@ -181,12 +190,33 @@ def test_quebec_is_admin1_10() -> None:
     assert gaz.entries["lyon"][0].residence == "abroad"
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["I have a ", "j'ai un ", "I'm on a ", "je suis avec un ", "no ", "je n'ai pas de ",
+                     "I'm in Canada as a ", "my ", "mon "]),
+    st.sampled_from(["work permit", "PGWP", "permis d'études", "visitor record", "fiche de visiteur",
+                     "visitor", "touriste", "PSTQ", "PEQ", "status", "statut"]),
+    st.sampled_from(["", ".", "!", " expired", " est expiré", " now", " 🙂"]),
+)
+def test_status_and_program_values_property(prefix: str, thing: str, suffix: str) -> None:
+    """Property: status and program phrases only ever give values the profile allows."""
+    for fact in extract_facts(prefix + thing + suffix):
+        if fact.field in facts.FIELD_VALUES:
+            assert fact.value in facts.FIELD_VALUES[fact.field], fact
+
+
 def test_load_time_under_ten_seconds() -> None:
     """Building the gazetteer and the patterns from scratch stays under 10 s."""
     started = time.perf_counter()
     places.build_gazetteer()
     facts.build_engine()
     assert time.perf_counter() - started < 10.0
+
+
+def test_patterns_pass_spacy_validation() -> None:
+    """The run-time build skips spaCy's pattern schema check; every compiled pattern still passes it."""
+    engine = facts.build_engine(validate=True)
+    assert engine.pattern_count > 1000
 
 
 def test_per_call_time_under_five_ms() -> None:
