@@ -14,10 +14,14 @@ EN_QUESTION = {
     "csq_valid": r"still valid",
     "pr_applied": r"applied for permanent residence",
     "pr_decision": r"decision on your permanent residence",
-    "has_invitation": r"invitation letter",
+    "has_invitation": r"letter of invitation",
     "application_complete": r"application complete",
-    "has_status_in_canada": r"temporary status",
+    "status_in_canada": r"work permit or study permit",
+    "pr_filed_while_csq_valid": r"submitted while your CSQ was still valid",
 }
+NOT_ADVICE = {"en": "not immigration advice", "fr": "pas un conseil en immigration"}
+HEDGE = {"en": "we could not confirm that IMP+ still takes applications",
+         "fr": "nous n'avons pas pu confirmer que le PMI+ accepte toujours des demandes"}
 
 
 def texts(replies: list[dict]) -> str:
@@ -47,7 +51,7 @@ def asks(reply: str, field: str) -> bool:
 def test_english_eligible_person_gets_explained_sourced_verdict(assistant: Assistant) -> None:
     chat = Chat(assistant)
     reply = chat.say("Hi, can you check if I qualify for IMP+?")
-    assert asks(reply, "residence")
+    assert asks(reply, "residence") and NOT_ADVICE["en"] in reply, "the first reply says it is not advice"
     assert asks(chat.say("I live in Lyon, France"), "has_csq")
     assert asks(chat.say("yes"), "csq_program")
     assert asks(chat.say("the regular skilled worker program"), "csq_valid")
@@ -56,10 +60,48 @@ def test_english_eligible_person_gets_explained_sourced_verdict(assistant: Assis
     assert asks(chat.say("no decision so far, still waiting"), "has_invitation")
     assert asks(chat.say("yes, I got the letter from MIFI"), "application_complete")
     verdict = chat.say("yes")
-    assert "appear to be eligible" in verdict
+    assert "appear to be eligible" in verdict and HEDGE["en"] in verdict
     assert "✅" in verdict and "❌" not in verdict
     assert "https://" in verdict and "not immigration advice" in verdict
     assert "Lyon" in verdict
+
+
+def test_a_pstq_csq_is_unconfirmed_with_where_to_confirm_in_both_languages(assistant: Assistant) -> None:
+    """Said in one opening message, PSTQ by any name: never refused, never accepted; where to confirm and
+    the call are given."""
+    cases = (
+        ("en", "Hello! I live in Casablanca and I got my CSQ through the new skilled worker program. "
+               "Can you check if I can get IMP+?", {"still valid": "yes", "applied for permanent": "no"},
+         ("could not confirm whether you are eligible", "Where to confirm")),
+        ("fr", "Bonjour, j'habite à Lyon et mon CSQ vient du Programme de sélection des travailleurs "
+               "qualifiés. Suis-je admissible au PMI+?",
+         {"toujours valide": "oui", "résidence permanente": "non"},
+         ("pas pu confirmer si vous êtes admissible", "Où le confirmer")),
+    )
+    for lang, opening, answers, marks in cases:
+        chat = Chat(assistant)
+        reply = chat.say(opening)
+        for _ in range(4):
+            if marks[1] in reply:
+                break
+            reply = chat.say(next((a for q, a in answers.items() if q in reply), "?"))
+        assert all(mark in reply for mark in marks), (lang, reply)
+        assert "quebec.ca" in reply and "canada.ca" in reply
+        assert "not eligible" not in reply and "n'êtes pas admissible" not in reply
+        assert "appear to be eligible" not in reply and "semblez admissible" not in reply
+        assert any(b["payload"] == "/human_handoff" for b in chat.buttons()), "the call is offered"
+
+
+def test_an_expired_csq_is_asked_about_not_assumed(assistant: Assistant) -> None:
+    chat = Chat(assistant)
+    chat.say("am I eligible for IMP+?")
+    chat.say("I live in Lyon, France")
+    chat.say("yes, from the regular skilled worker program")
+    chat.say("no, it expired last year")
+    reply = chat.say("yes")
+    if asks(reply, "pr_decision"):
+        reply = chat.say("no decision so far")
+    assert asks(reply, "pr_filed_while_csq_valid"), reply
 
 
 def test_person_in_quebec_is_told_at_once(assistant: Assistant) -> None:
@@ -111,7 +153,7 @@ def test_correction_reruns_the_assessment(assistant: Assistant) -> None:
     chat.say("am I eligible?")
     assert "not eligible" in chat.say("I live in Montreal")
     reply = chat.say("actually I live in Ottawa")
-    assert asks(reply, "has_status_in_canada")
+    assert asks(reply, "status_in_canada")
 
 
 def test_question_in_the_middle_is_answered_and_the_form_resumes(assistant: Assistant) -> None:
@@ -137,7 +179,7 @@ def test_switching_language_mid_check(assistant: Assistant) -> None:
     chat.say("I live in Toronto")
     reply = chat.say("en français svp")
     assert "français" in reply
-    assert "statut temporaire" in reply
+    assert "permis de travail ou un permis d'études" in reply
 
 
 def test_two_unusable_answers_bring_choices(assistant: Assistant) -> None:
@@ -156,6 +198,25 @@ def test_stop_keeps_answers_and_short_replies_keep_the_language(assistant: Assis
     chat.say("Je vis à Lyon")
     assert "CSQ" in chat.say("ok")
     assert "arrête" in chat.say("arrête")
+
+
+def test_a_request_for_advice_gets_who_may_advise_and_the_call(assistant: Assistant) -> None:
+    chat = Chat(assistant)
+    reply = chat.say("Should I quit my job in Paris before applying for IMP+?")
+    assert "licensed immigration consultant (RCIC) or lawyer" in reply
+    assert "nothing to stop" not in reply
+    assert any(b["payload"] == "/human_handoff" for b in chat.buttons())
+    other = Chat(assistant)
+    reply = other.say("Est-ce que je devrais vendre ma maison avant de demander le PMI+?")
+    assert "(CRIC) ou avocat" in reply
+
+
+def test_program_answers_say_the_status_could_not_be_confirmed(assistant: Assistant) -> None:
+    for lang, question in (("en", "What is IMP+?"), ("en", "Is IMP+ still open?"),
+                           ("fr", "Quelles sont les conditions du PMI+?"),
+                           ("fr", "Comment faire la demande pour le PMI+?")):
+        reply = Chat(assistant).say(question)
+        assert HEDGE[lang].lower() in reply.lower() and NOT_ADVICE[lang] in reply, (question, reply)
 
 
 def test_fallback_and_out_of_scope_in_the_person_language(assistant: Assistant) -> None:

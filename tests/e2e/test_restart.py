@@ -19,12 +19,12 @@ def test_booking_and_conversation_survive_a_restart(tmp_path: Path) -> None:
             "J'habite à Paris",
             "Non, je n'ai pas de CSQ",
             "je voudrais prendre rendez-vous",
+            "oui",
             "Amélie Roy",
             "amelie.roy@example.fr",
             "passer",
             "le matin, heure de Paris",
             "Français",
-            "oui",
         ]:
             first.say(sender, message)
         done = " ".join(reply.get("text") or "" for reply in first.say(sender, "oui"))

@@ -39,8 +39,8 @@ def _without_accents(text: str) -> str:
 
 def book_a_call(assistant: Assistant, url: str, person: Person) -> str:
     """The whole booking, from the request to the confirmed lead; returns the lead's reference."""
-    answers = ["I want to book a call", person.name, person.email, person.phone,
-               "weekday mornings, Montreal time", "English", "yes"]
+    answers = ["I want to book a call", "yes", person.name, person.email, person.phone,
+               "weekday mornings, Montreal time", "English"]
     for answer in answers:
         reply = _texts(assistant.say(person.sender, answer, url=url))
     assert person.email in reply, f"no booking summary: {reply!r}"

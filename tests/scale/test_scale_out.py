@@ -132,3 +132,20 @@ def test_nul_bytes_and_lone_surrogates_never_break_the_postgresql_tracker_store(
     stored = tracker.user_texts(sender)
     assert stored == ["what is IMP+?", "caf\ufffdé"], "cleaned before storing; the NUL-only one is empty"
     assert "open work permit" in replies_text(cluster.say(sender, "What is IMP+?"))
+
+
+def test_a_cancelled_booking_leaves_no_detail_in_the_postgresql_tracker_store(
+    cluster: Assistant, tracker: TrackerEvents
+) -> None:
+    """Each message to another server; after "stop", none of the details typed remains in any event."""
+    sender = tracker.new_sender("cancel")
+    details = ("Ilona Brzęczyszczykiewicz", "ilona.brz@example.org", "+48 601 555 018")
+    for index, message in enumerate(("Can I book a call with a consultant?", "yes", *details)):
+        cluster.say(sender, message, url=cluster.urls[index % 2])
+    assert any(details[1] in str(event) for event in tracker.events(sender))
+    cancelled = replies_text(cluster.say(sender, "stop", url=cluster.urls[1]))
+    assert "deleted from this conversation's history" in cancelled
+    stored = str(tracker.events(sender))
+    for detail in ("Ilona", "Brzęczyszczykiewicz", "ilona.brz", "601555018", "601 555 018"):
+        assert detail not in stored, detail
+    assert tracker.user_texts(sender)[-1] == "stop", "the conversation goes on after the cancel"

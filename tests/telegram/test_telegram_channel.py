@@ -18,16 +18,17 @@ from tests.telegram.telegram_chat import TelegramChat, post_update
 
 # The answers of an eligible person, as the payload of the button to tap for each question.
 ELIGIBLE_ANSWERS = {
-    "has_status_in_canada": "/affirm",
+    "status_in_canada": '/inform{"status_in_canada": "work_or_study_permit"}',
     "has_csq": "/affirm",
     "csq_program": '/inform{"csq_program": "regular_skilled_worker"}',
     "csq_valid": "/affirm",
     "pr_applied": "/affirm",
     "pr_decision": '/inform{"pr_decision": "none"}',
+    "pr_filed_while_csq_valid": "/affirm",
     "has_invitation": "/affirm",
     "application_complete": "/affirm",
 }
-YES_NO_FIELDS = ("has_status_in_canada", "has_csq", "csq_valid", "pr_applied", "has_invitation")
+YES_NO_FIELDS = ("has_csq", "csq_valid", "pr_applied", "pr_filed_while_csq_valid", "has_invitation")
 
 
 def asked_field(lang: str, reply: str) -> str | None:
@@ -45,7 +46,7 @@ def button_title(lang: str, field_name: str, payload: str) -> str:
 def complete_check(chat: TelegramChat, lang: str, where: str) -> str:
     """Starts, opens the check from the menu, types where they live, then taps an answer per question."""
     chat.write("/start")
-    assert text(lang, "greet") in chat.text()
+    assert text(lang, "not_advice") in chat.text() and text(lang, "greet") in chat.text()
     chat.tap(entry(lang, "menu_buttons")[0]["title"])  # "Check my situation"
     assert asked_field(lang, chat.text()) == "residence"
     assert chat.keyboard() is None, "where one lives is typed, not picked"
@@ -116,7 +117,7 @@ def test_yes_no_questions_come_with_an_inline_keyboard(
     telegram_assistant: Assistant, bot_api: FakeBotAPI
 ) -> None:
     chat = TelegramChat(telegram_assistant, bot_api, language_code="en")
-    chat.write("Am I eligible for IMP+? I live in Toronto.")
+    chat.write("Am I eligible for IMP+? I live in Lyon, France.")
     field_name = asked_field("en", chat.text())
     assert field_name in YES_NO_FIELDS, chat.text()
     keyboard = chat.keyboard()
@@ -130,6 +131,24 @@ def test_yes_no_questions_come_with_an_inline_keyboard(
     assert keyboard.message["reply_markup"] == keyboard.reply_markup  # echoed like the real API does
     chat.tap(button_title("en", field_name, "/affirm"))
     assert asked_field("en", chat.text()) not in (None, field_name)
+
+
+def test_a_pstq_csq_is_unconfirmed_on_telegram_too(
+    telegram_assistant: Assistant, bot_api: FakeBotAPI
+) -> None:
+    chat = TelegramChat(telegram_assistant, bot_api, language_code="fr")
+    chat.write("Bonjour! J'habite à Dakar et j'ai reçu mon CSQ par Arrima cette année. Suis-je admissible?")
+    assert text("fr", "not_advice") in chat.text()
+    for _ in range(4):
+        field_name = asked_field("fr", chat.text())
+        if field_name is None:
+            break
+        tap = {"csq_valid": "/affirm", "pr_applied": "/deny"}.get(field_name, "/dont_know")
+        title = text("fr", "dont_know_button") if tap == "/dont_know" else button_title("fr", field_name, tap)
+        chat.tap(title)
+    verdict = chat.text()
+    assert "nous n'avons pas pu confirmer si vous êtes admissible" in verdict, verdict
+    assert "n'êtes pas admissible" not in verdict and "Où le confirmer" in verdict
 
 
 def test_a_button_tap_is_acknowledged(telegram_assistant: Assistant, bot_api: FakeBotAPI) -> None:

@@ -236,6 +236,9 @@
     this.sessionId = typeof saved.sessionId === "string" ? saved.sessionId : null;
     this.items = Array.isArray(saved.items) ? saved.items.slice(-MAX_ITEMS) : [];
     this.wasOpen = saved.open === true;
+    // While a booking is under way ("Book a call"), nothing said is kept in the browser's storage: the
+    // assistant says when it starts and ends, and the person's contact details stay on screen only.
+    this.inBooking = saved.inBooking === true;
     this.socket = null;
     this.ready = false; // connected and session confirmed
     this.everConnected = false;
@@ -258,7 +261,12 @@
     storageSet(this.storageKey, {
       language: this.language,
       sessionId: this.sessionId,
-      items: this.items.slice(-MAX_ITEMS),
+      items: this.items
+        .filter(function (item) {
+          return !item.private;
+        })
+        .slice(-MAX_ITEMS),
+      inBooking: this.inBooking,
       open: !this.panel.hidden
     });
   };
@@ -541,6 +549,7 @@
   };
 
   Widget.prototype.addItem = function (item) {
+    if (this.inBooking) item.private = true;
     this.items.push(item);
     if (this.items.length > MAX_ITEMS) {
       this.items = this.items.slice(-MAX_ITEMS);
@@ -616,6 +625,7 @@
 
   Widget.prototype.newConversation = function () {
     this.items = [];
+    this.inBooking = false;
     this.sessionId = null;
     this.queue = [];
     this.setTyping(false);
@@ -690,6 +700,11 @@
 
   Widget.prototype.receive = function (message) {
     if (!message || typeof message !== "object") return;
+    if (message.booking === "started" || message.booking === "ended") {
+      this.inBooking = message.booking === "started";
+      this.save();
+      return;
+    }
     var text = typeof message.text === "string" ? message.text : "";
     var buttons = [];
     var replies = message.quick_replies || message.buttons || [];
