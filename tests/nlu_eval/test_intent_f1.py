@@ -16,7 +16,7 @@ from sklearn.metrics import classification_report, f1_score
 
 from tests.servers import ROOT, current_model
 
-THRESHOLD = 0.90
+THRESHOLD = 0.93  # per language; the target is 0.95 (reported by make eval-nlu)
 HELDOUT = {"en": ROOT / "tests" / "nlu" / "heldout_en.yml", "fr": ROOT / "tests" / "nlu" / "heldout_fr.yml"}
 
 
