@@ -26,13 +26,20 @@ from actions import lead_details
 from actions.answers import QUESTION_INTENTS
 from actions.clock import today
 from actions.consent import consent_values
-from actions.conversation_state import language_of, latest_intent, latest_text, profile_of, skipped_fields
+from actions.conversation_state import (
+    BOOKING_FORM,
+    in_booking,
+    language_of,
+    latest_intent,
+    latest_text,
+    profile_of,
+    skipped_fields,
+)
 from actions.screening import resuming_after_interruption
 from actions.texts import entry, text
 from leads.config import load_settings
 from leads.tracker import redact_since
 
-BOOKING_FORM = "booking_form"
 # Consent first (Law 25): the form asks these in this order (domain.yml lists them the same way).
 LEAD_FIELDS = (
     "lead_consent",
@@ -54,10 +61,6 @@ INTERRUPTIONS = frozenset(
 # Two unusable answers to the optional phone question and it is left out.
 PHONE_TRIES = 2
 SKIP_WORDS = frozenset({"skip", "passer", "no", "non", "none", "aucun", "pas de téléphone", "no phone"})
-
-
-def in_booking(tracker: Tracker) -> bool:
-    return (tracker.active_loop or {}).get("name") == BOOKING_FORM
 
 
 def next_detail(slots: dict[str, Any]) -> str | None:

@@ -7,8 +7,8 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.booking import cancel_booking, in_booking
-from actions.conversation_state import in_screening, language_of, latest_intent, requested_field
+from actions.booking import cancel_booking
+from actions.conversation_state import in_booking, in_screening, language_of, latest_intent, requested_field
 from actions.texts import entry, text
 
 # Intent → message key for the replies that need no logic.

@@ -10,6 +10,7 @@ from actions.language import DEFAULT_LANGUAGE, SUPPORTED
 from eligibility import PROFILE_FIELDS, Profile
 
 SCREENING_FORM = "screening_form"
+BOOKING_FORM = "booking_form"
 
 
 def language_of(tracker: Tracker) -> str:
@@ -37,6 +38,10 @@ def latest_text(tracker: Tracker) -> str:
 
 def in_screening(tracker: Tracker) -> bool:
     return (tracker.active_loop or {}).get("name") == SCREENING_FORM
+
+
+def in_booking(tracker: Tracker) -> bool:
+    return (tracker.active_loop or {}).get("name") == BOOKING_FORM
 
 
 def requested_field(tracker: Tracker) -> str | None:

@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.clock import today
 from actions.conversation_state import (
+    in_booking,
     in_screening,
     language_of,
     latest_intent,
@@ -59,6 +60,10 @@ class ActionReadMessage(Action):
             lang = detect_language(message_text, current) or current or _channel_language(tracker)
         if lang and lang != current:
             events.append(SlotSet("language", lang))
+        if in_booking(tracker):
+            # Contact details are being given: "mornings, Paris time" or a name is no fact about the
+            # person's situation, and nothing derived from them is kept in the screening.
+            return events
 
         reading = read_message(
             intent, (tracker.latest_message or {}).get("entities") or [], requested_field(tracker)

@@ -150,3 +150,16 @@ def test_cancel_forgets_every_detail() -> None:
     assert all(slot_events(events)[name] is None for name in DETAILS)
     assert "cancelled" in dispatcher.messages[0]["text"]
     assert dispatcher.messages[-1]["custom"] == {"data": {"booking": "ended"}}
+
+
+def test_what_is_typed_during_a_booking_changes_nothing_in_the_screening() -> None:
+    """ "mornings, Paris time" answers the booking; it says nothing about where the person lives."""
+    from actions.screening import ActionReadMessage
+
+    tracker = make_tracker(
+        {"language": "en", "residence": "other_province", "requested_slot": "lead_time"},
+        intent="inform", text="mornings, Paris time", active_loop=FORM,
+        entities=[{"entity": "residence", "value": "abroad"}, {"entity": "place", "value": "Paris, France"}],
+    )
+    events, _ = run(ActionReadMessage(), tracker, {})
+    assert slot_events(events) == {}
