@@ -3,7 +3,9 @@
 Facts are only worth extracting from statements the user makes about themselves, so every
 match is checked against its clause: is it negated ("I don't have", "je n'ai pas"), is it a
 question ("do I need a CSQ?") or a hypothesis ("if my CSQ expired")? Clause boundaries come
-from the punctuation of the original text (folding removed it) and from conjunctions.
+from the punctuation of the original text (folding removed it), from conjunctions and from
+question tails ("... csq from arrima do i qualify", "... est-ce que je peux"). A question only
+covers the clauses that ask: the statements before "do I qualify?" keep their facts.
 """
 
 from __future__ import annotations
@@ -27,13 +29,16 @@ CONJUNCTIONS = frozenset(
         "if", "whether", "unless", "when", "then", "whereas",
         "mais", "et", "ou", "car", "parce", "puisque", "donc", "alors", "cependant", "pourtant",
         "si", "quand", "lorsque", "puis", "ensuite", "tandis", "sinon",
+        # Québécois "pis" (= puis, "and") and "faque" (= "so").
+        "pis", "faque", "fak", "fac",
     }
 )
 # Words that may open a clause before its real first word ("and can I...", "ok so if...").
 CLAUSE_OPENERS = frozenset(
     {"and", "but", "so", "then", "ok", "okay", "well", "also", "et", "mais", "alors", "donc", "puis",
      "ensuite", "bon", "ben", "pis", "hi", "hello", "bonjour", "salut", "hey", "oh", "ah", "yes", "no",
-     "oui", "non", "please", "svp"}
+     "oui", "non", "please", "svp", "faque", "fak", "fac", "allo", "bonsoir", "coucou", "slt", "bjr", "yo",
+     "salam", "hii", "hiya", "greetings", "sup"}
 )
 HYPOTHETICAL_STARTS = frozenset({"if", "whether", "unless", "si", "suppose", "supposing", "imagine"})
 QUESTION_STARTS = frozenset(
@@ -52,8 +57,11 @@ ENGLISH_AUX = frozenset(
 )
 ENGLISH_SUBJECTS = frozenset({"i", "you", "we", "it", "they", "he", "she", "there", "u"})
 # "puis-je", "est-il", "a-t-elle", "y'a-tu", "marche-tu": French inversion (on the original text).
-FRENCH_INVERSION = re.compile(r"\w[-‐](?:t[-‐])?(?:je|tu|il|elle|on|ils|elles|vous|nous)\b", re.IGNORECASE)
-# An interrogative word anywhere makes the impersonal clauses of its sentence questions.
+# ("rendez-vous" and "chez-nous" are nouns, not inversions.)
+FRENCH_INVERSION = re.compile(
+    r"(?<!\brende)(?<!\bche)\w[-‐](?:t[-‐])?(?:je|tu|il|elle|on|ils|elles|vous|nous)\b", re.IGNORECASE
+)
+# An interrogative word makes its own impersonal clause a question ("processing time how long").
 INTERROGATIVES = frozenset(
     {"what", "how", "why", "which", "when", "where", "who", "quoi", "combien", "comment", "pourquoi",
      "quel", "quelle", "quels", "quelles", "quand", "qui"}
@@ -69,6 +77,75 @@ COORDINATORS = frozenset({"and", "et", "or", "ou", "ni", "nor"})
 # "could I apply when I arrive in Montreal": a time clause inside a question is hypothetical.
 TIME_CONJUNCTIONS = frozenset({"when", "quand", "lorsque", "once", "after", "before", "until", "des", "avant",
                                "apres"})
+# A question tail inside a clause starts a clause of its own: "csq from arrima do i qualify",
+# "jai mon csq du peq est ce que je peux appliquer", "je peux-tu appliquer", "suis-je admissible".
+# English: an auxiliary before one of these subjects...
+TAIL_AUX = frozenset({"can", "could", "do", "does", "did", "am", "are", "would", "should", "will", "may",
+                      "might", "shall", "have"})
+TAIL_SUBJECTS = frozenset({"i", "we", "u", "you"})
+# ...unless the word before joins the two ("so do I", "what can I...", "than do I").
+NO_TAIL_BEFORE = frozenset({"so", "neither", "nor", "than", "as", "only", "what", "how", "why", "which",
+                            "where", "who", "whom", "whose", "when", "that", "if", "whether", "not", "then",
+                            "or", "and", "but"})
+# French: a verb inverted with its subject ("suis-je", "peut-on", "y a-t-il") or followed by the
+# Québécois question particle "tu" ("je peux tu", "ça compte-tu", "c'est-tu").
+FRENCH_TAIL_VERBS = frozenset(
+    {"ai", "as", "a", "avons", "avez", "ont", "suis", "es", "est", "sommes", "etes", "sont", "peux", "puis",
+     "peut", "pouvons", "pouvez", "peuvent", "pourrais", "pourrait", "pourrions", "pourriez", "dois", "doit",
+     "devons", "devez", "doivent", "devrais", "devrait", "faut", "faudrait", "vais", "vas", "va", "allons",
+     "allez", "serais", "serait", "sera", "serai", "sais", "sait", "savez", "veux", "veut", "voulez",
+     "compte", "comptent", "marche", "existe", "fait", "faites", "chu", "chui", "jpeux", "jsuis"}
+)
+FRENCH_TAIL_PRONOUNS = frozenset({"je", "tu", "on", "il", "elle", "ils", "elles", "nous", "vous"})
+TAIL_TRIGGERS = TAIL_AUX | FRENCH_TAIL_VERBS | {"est"}
+FIRST_SECOND_INVERSION = frozenset({"je", "on", "nous", "vous"})
+THIRD_PERSON = frozenset({"il", "elle", "ils", "elles"})
+SECOND_PERSON_VERBS = frozenset({"peux", "pourrais", "sais", "as", "es", "vas", "dois", "veux", "serais",
+                                 "devrais", "crois", "penses", "connais", "aurais"})
+# A subject clitic before such a verb belongs to the tail ("je peux-tu", "y a-t-il", "ça compte-tu").
+FRENCH_TAIL_SUBJECTS = frozenset({"je", "j", "on", "ca", "c", "y", "ce", "il", "elle"})
+# "c'est ce que j'ai", "ce qu'est ce programme": "est ce que" after these asks nothing.
+NO_EST_CE_BEFORE = frozenset({"c", "ce", "ca", "cela", "n", "qui", "que", "tout", "voila", "ne"})
+# Clause-initial words that make the clause ask, for the statement restarts below.
+SPLIT_QUESTION_STARTS = frozenset(
+    {"do", "does", "did", "can", "could", "should", "would", "will", "is", "are", "am", "what", "how",
+     "why", "which", "who", "where", "est", "quel", "quelle", "quels", "quelles", "comment", "pourquoi",
+     "combien", "puis", "peux", "peut", "pourrais", "pourrait", "dois", "doit", "faut"}
+)
+# Inside a question, these start a statement about oneself ("can i apply for imp+ i have a csq").
+STATEMENT_STARTS: dict[str, frozenset[str]] = {
+    "i": frozenset({"have", "live", "m", "am", "got", "hold", "applied", "received", "own", "already",
+                    "currently", "also", "just", "work", "study", "stay", "reside", "filed", "submitted"}),
+    "j": frozenset({"ai", "habite", "vis", "reste", "suis"}),
+    "je": frozenset({"suis", "vis", "habite", "reste", "detiens", "possede", "travaille", "etudie"}),
+}
+STATEMENT_STARTS_ONE = frozenset({"im", "ive", "jai", "chu", "chui", "jsuis", "jhabite"})
+# ...unless the word before ties it to the question.
+NO_RESTART_BEFORE = frozenset(
+    {"if", "whether", "that", "until", "till", "unless", "once", "after", "before", "since", "because", "as",
+     "when", "while", "than", "so", "prove", "show", "say", "said", "mention", "think", "believe", "know",
+     "sure", "guess", "mean", "declare", "state", "claim", "to", "what", "where", "how", "why", "which",
+     "who", "que", "qu", "si", "quand", "lorsque", "pense", "crois", "dire", "prouver", "montrer", "avant",
+     "apres", "sais", "ce", "ou", "and", "or", "but", "et", "mais", "pis", "tant", "parce", "puisque",
+     "the", "a", "an", "le", "la", "un", "une", "not", "pas", "ne", "n", "don", "t"}
+)
+# A question with one of these subjects asks about the person, not about the thing named before it.
+FIRST_PERSON_SUBJECTS = frozenset({"i", "im", "ive", "we", "j", "je", "nous", "chu", "chui", "jsuis", "jai",
+                                   "jpeux", "on"})
+INDEFINITE_OPENERS = frozenset({"a", "an", "un", "une", "any", "some", "des"})
+# A question about the thing named just before it ("a CSQ from Arrima, is that enough?",
+# "un CSQ expiré, ça compte-tu?"): its subject is a pronoun and it judges that thing.
+ANAPHORIC_SUBJECTS = frozenset({"it", "that", "this", "those", "these", "they", "ca", "cela", "ce", "c",
+                                "il", "elle", "ils", "elles", "celui", "celle", "ceux", "thats", "its",
+                                "one", "which", "lequel", "laquelle", "lesquels", "lesquelles"})
+EVALUATIVE_WORDS = frozenset(
+    {"count", "counts", "counted", "compte", "comptent", "enough", "sufficient", "suffisant", "suffisante",
+     "suffit", "assez", "valid", "valide", "accepted", "accepte", "acceptee", "acceptable", "recognized",
+     "recognised", "reconnu", "reconnue", "work", "works", "marche", "fonctionne", "qualify", "qualifies",
+     "ok", "okay", "correct", "good", "bon", "bonne", "fine", "eligible", "admissible", "open", "ouvert",
+     "ouverte", "considered", "considere", "matter", "pertinent", "better", "mieux", "best", "meilleur",
+     "meilleure", "preferable"}
+)
 # Question words that also introduce ordinary statements ("when I got my CSQ, ...").
 QUESTION_IF_MARK = frozenset({"when", "quand", "ou", "where"})
 
@@ -122,6 +199,8 @@ class MessageContext:
     uncertain_from: dict[int, int] = field(default_factory=dict)
     _clause_tokens: list[list[int]] = field(default_factory=list)
     _sentence_tokens: dict[int, list[int]] = field(default_factory=dict)
+    _tail_starts: frozenset[int] = frozenset()
+    _complex_inversions: frozenset[int] = frozenset()
 
     @classmethod
     def build(cls, folded: FoldedText, doc: Doc) -> MessageContext:
@@ -144,6 +223,9 @@ class MessageContext:
         words = self.words
         clause_id = sentence_id = 0
         ends_with_q: dict[int, bool] = {}
+        self._tail_starts = self._find_question_tails()
+        asking = False  # the current clause asks ("can i apply for imp+ | i have a csq from peq")
+        opening = True  # still at the clause's first words (openers such as "hi", "so")
         for i, word in enumerate(words):
             if i > 0:
                 gap = self._gap(i)
@@ -156,13 +238,20 @@ class MessageContext:
                     ends_with_q[sentence_id] = "?" in gap
                     sentence_id += 1
                     clause_id += 1
+                    asking, opening = False, True
                 elif (
                     any(c in CLAUSE_PUNCT for c in gap)
                     or " - " in gap
                     or word in CONJUNCTIONS
                     or (word == "s" and i + 1 < len(words) and words[i + 1] in ("il", "ils"))
+                    or (i in self._tail_starts and words[i - 1] not in CLAUSE_OPENERS)
+                    or (asking and self._restarts_statement(i))
                 ):
                     clause_id += 1
+                    asking, opening = False, True
+            if i in self._tail_starts or (opening and word in SPLIT_QUESTION_STARTS):
+                asking = True
+            opening = opening and word in CLAUSE_OPENERS
             self.clause.append(clause_id)
             self.sentence.append(sentence_id)
         if words:
@@ -180,6 +269,66 @@ class MessageContext:
             self.clause_kind[cid] = self._kind_of_clause(cid, ends_with_q)
         self._refine_kinds(ends_with_q)
 
+    def _restarts_statement(self, i: int) -> bool:
+        """"can i apply for imp+ i have a csq from peq", "how are you i live in ottawa": inside a
+        question, "I have / I live / j'ai / je suis..." starts a statement of its own, unless the
+        word before makes it part of the question ("until I have", "prove I have", "si j'ai")."""
+        words = self.words
+        word = words[i]
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if word in STATEMENT_STARTS_ONE:
+            pass
+        elif word not in STATEMENT_STARTS or nxt not in STATEMENT_STARTS[word]:
+            return False
+        prev = words[i - 1]
+        return prev not in NO_RESTART_BEFORE and prev not in TAIL_AUX and prev not in FRENCH_TAIL_VERBS
+
+    def _find_question_tails(self) -> frozenset[int]:
+        """Token indexes where a question tail starts: "do i", "can we", "est-ce que", "suis-je",
+        "je peux-tu", "ça compte tu". Cheap: one pass, only looking at neighbours."""
+        words = self.words
+        n = len(words)
+        starts: set[int] = set()
+        complex_inversions: set[int] = set()
+        for i in range(n - 1):
+            word = words[i]
+            if word not in TAIL_TRIGGERS:
+                continue
+            nxt = words[i + 1]
+            prev = words[i - 1] if i > 0 else ""
+            if word in TAIL_AUX and nxt in TAIL_SUBJECTS:
+                if prev not in NO_TAIL_BEFORE:
+                    starts.add(i)
+            elif word == "est" and nxt == "ce" and i + 2 < n and words[i + 2] in ("que", "qu"):
+                if prev == "qu" and self.original_word(i - 1).lower() == "qu":
+                    if i < 2 or words[i - 2] not in NO_EST_CE_BEFORE:
+                        starts.add(i - 1)  # "qu'est-ce que"
+                elif prev not in NO_EST_CE_BEFORE:
+                    starts.add(i)
+            elif word in FRENCH_TAIL_VERBS and nxt in FRENCH_TAIL_PRONOUNS | {"t"}:
+                gap = self._gap(i + 1)
+                hyphen = "-" in gap or "‐" in gap
+                pronoun = words[i + 2] if nxt == "t" and i + 2 < n else nxt
+                if nxt == "t" and not (hyphen and pronoun in FRENCH_TAIL_PRONOUNS):
+                    continue
+                clitic = i > 0 and prev in FRENCH_TAIL_SUBJECTS
+                if clitic:
+                    # "je peux-tu", "ça compte tu", "y a-t-il", "c'est-tu": the clitic opens the tail.
+                    if hyphen or pronoun == "tu":
+                        starts.add(i - 1)
+                elif hyphen and pronoun in THIRD_PERSON:
+                    complex_inversions.add(i)  # "un CSQ du PEQ est-il valable": the noun is the subject
+                elif hyphen and (pronoun in FIRST_SECOND_INVERSION or (
+                        pronoun == "tu" and word in SECOND_PERSON_VERBS)):
+                    # "suis-je", "peut-on", "pouvez-vous", "peux-tu": a question of its own. But with
+                    # "il/elle" or a third-person "-tu" the words before are its subject: "un CSQ du PEQ
+                    # est-il valable", "le CSQ du PSTQ marche-tu" ask about that CSQ.
+                    starts.add(i)
+                elif word in ("chu", "chui", "jsuis", "jpeux") and pronoun == "tu":
+                    starts.add(i)
+        self._complex_inversions = frozenset(complex_inversions)
+        return frozenset(starts)
+
     def _kind_of_clause(self, cid: int, ends_with_q: dict[int, bool]) -> str:
         """Question/hypothesis from the clause's first word or an inverted subject."""
         first = self.clause_first[cid]
@@ -191,7 +340,10 @@ class MessageContext:
             return "statement"
         word = self.words[i]
         nxt = self.words[i + 1] if i + 1 < n and self.clause[i + 1] == cid else ""
-        question_mark = ends_with_q.get(self.sentence[i], False)
+        if i in self._tail_starts:
+            return "question"
+        # A "?" closes the sentence's last clause; it does not make "suis à Ottawa, ..." a question.
+        question_mark = ends_with_q.get(self.sentence[i], False) and self._last_clause_of_sentence(cid)
         if_clause = word == "s" and nxt in ("il", "ils")  # "s'il"
         if word in HYPOTHETICAL_STARTS or (word == "what" and nxt == "if") or if_clause:
             return "hypothetical"
@@ -206,6 +358,10 @@ class MessageContext:
         if word in QUESTION_IF_MARK and (question_mark or nxt in ENGLISH_AUX):
             return "question"
         return "question" if self._inverted(cid) else "statement"
+
+    def _last_clause_of_sentence(self, cid: int) -> bool:
+        last = self._clause_tokens[cid][-1]
+        return last + 1 >= len(self.words) or self.sentence[last + 1] != self.sentence[last]
 
     def original_word(self, i: int) -> str:
         """The original text of token `i`."""
@@ -223,35 +379,110 @@ class MessageContext:
 
     def _refine_kinds(self, ends_with_q: dict[int, bool]) -> None:
         """Spread question marks: the last clause of a "?" sentence, "and ..." after a question,
-        "when ..." in a question, and impersonal clauses of a question."""
+        "when ..." next to a question, and impersonal clauses that belong to the question.
+
+        A question only reaches the clauses that ask: "hey im in hamilton with a pgwp, csq from arrima,
+        no invite yet, do i qualify" states three things and asks one. An impersonal clause (no I/my/je)
+        is part of the question when it follows the asking clause ("does it count, a PSTQ CSQ?"), when
+        it is named just before a question that judges it ("a CSQ from Arrima, is that enough?"), or
+        when it holds an interrogative word itself.
+        """
         by_sentence: dict[int, list[int]] = {}
         for cid, first in enumerate(self.clause_first):
             by_sentence.setdefault(self.sentence[first], []).append(cid)
+        kinds = self.clause_kind
         for sid, cids in by_sentence.items():
-            if ends_with_q.get(sid) and self.clause_kind[cids[-1]] == "statement":
-                self.clause_kind[cids[-1]] = "question"
+            if ends_with_q.get(sid) and kinds[cids[-1]] == "statement":
+                kinds[cids[-1]] = "question"
             for before, cid in zip(cids, cids[1:], strict=False):
                 opener = self.words[self.clause_first[cid]]
-                if opener in COORDINATORS and self.clause_kind[before] == "question":
-                    self.clause_kind[cid] = "question"
-            asks = ends_with_q.get(sid) or "question" in (self.clause_kind[c] for c in cids)
-            for cid in cids:
-                if asks and self.words[self.clause_first[cid]] in TIME_CONJUNCTIONS:
-                    self.clause_kind[cid] = "hypothetical"
-            # "I applied for PR when the CSQ was valid": a "when/quand" opening a later clause joins it
-            # to the statement before; it asks nothing.
-            words = {
-                self.words[i] for c in cids for i in self._clause_tokens[c]
-                if not (c != cids[0] and i == self.clause_first[c] and self.words[i] in CONJUNCTIONS)
-            }
-            signal = ends_with_q.get(sid) or "question" in (self.clause_kind[c] for c in cids) or bool(
-                words & INTERROGATIVES
-            )
-            if not signal:
+                if opener in COORDINATORS and kinds[before] == "question":
+                    kinds[cid] = "question"
+            asking = [pos for pos, c in enumerate(cids) if kinds[c] == "question"]
+            if not asking and not ends_with_q.get(sid) and not self._has_interrogative(cids):
                 continue
-            for cid in cids:
-                if self.clause_kind[cid] == "statement" and not (self.clause_words_by_id(cid) & FIRST_PERSON):
-                    self.clause_kind[cid] = "question"
+            # "could I apply when I arrive in Montreal", "when I arrive, can I apply": a time clause
+            # next to the question is part of it.
+            near = {p + d for p in asking for d in (-1, 1)}
+            for pos, cid in enumerate(cids):
+                if self._time_clause(cid) and (pos in near or not asking):
+                    kinds[cid] = "hypothetical"
+            first_ask = asking[0] if asking else len(cids)
+            judged = self._judged_clauses(cids, asking)
+            for pos, cid in enumerate(cids):
+                if kinds[cid] != "statement" or self.clause_words_by_id(cid) & FIRST_PERSON:
+                    continue
+                if pos > first_ask or pos in judged or self._has_interrogative([cid]):
+                    kinds[cid] = "question"
+
+    def _time_clause(self, cid: int) -> bool:
+        """A clause opening with "when/quand/after/dès..." ("des" only when written "dès")."""
+        first = self.clause_first[cid]
+        word = self.words[first]
+        return word in TIME_CONJUNCTIONS and (word != "des" or self.original_word(first).lower() == "dès")
+
+    def _has_interrogative(self, cids: list[int]) -> bool:
+        """An interrogative word in these clauses, not counting a "when/quand" that opens a later
+        clause ("I applied for PR when the CSQ was valid" asks nothing)."""
+        for c in cids:
+            for i in self._clause_tokens[c]:
+                if self.words[i] in INTERROGATIVES and not (
+                    c != cids[0] and i == self.clause_first[c] and self.words[i] in CONJUNCTIONS
+                ):
+                    return True
+        return False
+
+    def _judged_clauses(self, cids: list[int], asking: list[int]) -> set[int]:
+        """Positions of the impersonal clauses that belong to a later question of their sentence.
+
+        - Named just before a question that judges them ("a CSQ from Arrima, is that enough?",
+          "le PEQ, est-ce qu'il est encore ouvert?"), unless the person already spoke of themselves
+          and lists their situation ("I live in Ottawa, PGWP, CSQ from PEQ, is that enough?"; an
+          indefinite "a CSQ / un CSQ" is still generic).
+        - Alternatives before a question ("PEQ or PSTQ, which one is better?").
+        """
+        judged: set[int] = set()
+        if not asking:
+            return judged
+        first_ask = asking[0]
+        for pos in range(1, first_ask):
+            if self._opener(cids[pos]) in ("or", "ou") and self._impersonal(cids[pos]):
+                judged.add(pos)
+                if self._impersonal(cids[pos - 1]):
+                    judged.add(pos - 1)
+        for pos in asking:
+            cid = cids[pos]
+            words = self.clause_words_by_id(cid)
+            idx = self._clause_tokens[cid]
+            if not any(i in self._complex_inversions for i in idx):
+                if words & FIRST_PERSON_SUBJECTS or not words & EVALUATIVE_WORDS:
+                    continue
+                head = [self.words[i] for i in idx[:6] if self.words[i] not in CLAUSE_OPENERS]
+                if not ANAPHORIC_SUBJECTS.intersection(head[:4]):
+                    continue
+            k = pos - 1
+            # Walk back over the impersonal clauses (a long name may hold commas).
+            while k >= 0 and self._impersonal(cids[k]) and self.clause_kind[cids[k]] != "question":
+                k -= 1
+            personal_before = k >= 0 and any(
+                self.clause_words_by_id(c) & FIRST_PERSON for c in cids[:k + 1]
+            )
+            for j in range(k + 1, pos):
+                if self.clause_kind[cids[j]] == "statement" and (
+                    not personal_before or self._opener(cids[j]) in INDEFINITE_OPENERS
+                ):
+                    judged.add(j)
+        return judged
+
+    def _impersonal(self, cid: int) -> bool:
+        return not self.clause_words_by_id(cid) & FIRST_PERSON
+
+    def _opener(self, cid: int) -> str:
+        """The first word of clause `cid` after greetings and "so/and"-like openers."""
+        for i in self._clause_tokens[cid]:
+            if self.words[i] not in CLAUSE_OPENERS or self.words[i] in ("or", "ou"):
+                return self.words[i]
+        return ""
 
     def clause_words_by_id(self, cid: int) -> frozenset[str]:
         """All words of clause `cid` (cached)."""

@@ -66,6 +66,7 @@ WISH_CUES = frozenset(
      "souhaiterais", "espere", "esperons", "compte", "vais", "prevois", "should", "devrais", "must",
      "need", "needs", "besoin", "faut", "dois", "doit"}
 )
+WISH_REACH = 12  # tokens (within the clause) a wish cue reaches forward
 SHORT_MESSAGE = 6  # tokens: a short answer ("CSQ expired", "en attente") needs no context
 PERSONAL_SHORT = 8  # tokens: "la RP est en traitement depuis 2023" is still an answer about oneself
 INDEFINITE_ARTICLES = frozenset({"a", "an", "un", "une", "any"})
@@ -124,6 +125,7 @@ class PatternGroup:
     masks: frozenset[str] = frozenset()
     needs_sentence_topic: frozenset[str] = frozenset()
     main_clause_neg: bool = False
+    list_item: bool = False
 
 
 @dataclass
@@ -230,6 +232,7 @@ def _load_groups() -> tuple[dict[str, list[str]], dict[str, list[str]], list[tup
             masks=frozenset(spec.get("masks", [])),
             needs_sentence_topic=frozenset(fold(w) for w in spec.get("needs_sentence_topic", [])),
             main_clause_neg=spec.get("main_clause_neg", False),
+            list_item=spec.get("list_item", False),
         )
         if group.field not in FIELD_VALUES:
             raise ValueError(f"unknown field {group.field}")
@@ -350,15 +353,15 @@ def _keep(ctx: MessageContext, raw: list[Candidate], cand: Candidate) -> bool:
     group, start, end = cand.group, cand.start, cand.end
     if ctx.kind_at(start) != "statement" or ctx.is_uncertain(start):
         return False
-    if ctx.has_word_before(start, WISH_CUES, 6):
-        return False
+    if ctx.has_word_before(start, WISH_CUES, WISH_REACH):
+        return False  # a wish covers the rest of its clause: "I hope to get my CSQ from the PEQ soon"
     if group.short_only and len(ctx.words) > SHORT_MESSAGE:
         return False
     if group.clause_end and end < len(ctx.words) and ctx.clause[end] == ctx.clause[end - 1]:
         return False
     if group.alone and not all(
         w in ALONE_WORDS for k, w in enumerate(ctx.words) if not start <= k < end
-    ):
+    ) and not (group.list_item and _alone_in_clause(ctx, start, end)):
         return False
     if group.first_person and not _sentence_has_first_person(ctx, start):
         return False
@@ -375,8 +378,11 @@ def _keep(ctx: MessageContext, raw: list[Candidate], cand: Candidate) -> bool:
         o_start, o_end = ctx.offsets[start][0], ctx.offsets[end - 1][1]
         if not ctx.folded.original[o_start:o_end].isupper():
             return False
-    if group.veto_after and any(w in group.veto_after for w in ctx.words[end:end + 3]):
-        return False
+    if group.veto_after and any(
+        ctx.words[k] in group.veto_after and ctx.clause[k] == ctx.clause[end - 1]
+        for k in range(end, min(end + 3, len(ctx.words)))
+    ):
+        return False  # "work permit application"; not "work permit, my PR application was refused"
     if group.exclusive and _clause_has_field(ctx, raw, start, group.exclusive):
         return False
     topical = ctx.clause_words(start) & group.needs_topic
@@ -390,6 +396,19 @@ def _keep(ctx: MessageContext, raw: list[Candidate], cand: Candidate) -> bool:
     if group.antecedent and _previous_topic(ctx, raw, cand) not in group.antecedent:
         return False
     return True
+
+
+def _alone_in_clause(ctx: MessageContext, start: int, end: int) -> bool:
+    """"I'm in Mississauga, open work permit, CSQ PSTQ": the match is a list item of the person's
+    situation, alone in its clause (but for fillers) in a sentence that says I/je."""
+    clause = ctx.clause[start]
+    k = ctx.clause_first[clause]
+    n = len(ctx.words)
+    while k < n and ctx.clause[k] == clause:
+        if not start <= k < end and ctx.words[k] not in ALONE_WORDS:
+            return False
+        k += 1
+    return _sentence_has_first_person(ctx, start)
 
 
 def _sentence_has_first_person(ctx: MessageContext, token: int) -> bool:

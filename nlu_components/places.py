@@ -81,7 +81,8 @@ RESIDENCE_CUES = frozenset(
      "habite", "habites", "habitons", "habitent", "habitant", "residons", "reste", "restons",
      "demeure", "demeurons", "vis", "vit", "vivons", "installe", "installee", "installes", "installees",
      "demenage", "demenagee", "demenages", "actuellement", "presentement", "maintenant", "chu", "chui",
-     "jsuis", "suis", "sommes", "ici", "établi", "etabli", "etablie", "basee", "base"}
+     "jsuis", "suis", "sommes", "ici", "établi", "etabli", "etablie", "basee", "base", "im", "jhabite",
+     "jvis", "jreste"}
 )
 ORIGIN_CUES = frozenset(
     {"born", "ne", "nee", "native", "originally", "originaire", "origin", "origine", "citizen",
@@ -129,6 +130,9 @@ APPLICATION_WORDS = frozenset(
      "qualifies", "qualifie", "workers", "worker", "skilled", "travailleurs", "eligibility", "admissibilite",
      "immigration", "ministere", "ministry"}
 )
+# "a CSQ from Quebec", "certificate of selection of Quebec": the issuer, not the home.
+CERTIFICATE_WORDS = frozenset({"csq", "csqs", "certificate", "certificat", "selection", "selected", "issued",
+                               "delivre", "delivree", "selectionne", "selectionnee"})
 ARTICLES = frozenset({"l", "la", "le", "les", "the"})
 # What may surround a first-name city given as a bare answer ("in Regina", "à Victoria").
 # Words that may surround a bare place answer ("small town near Sherbrooke", "home is Bogota").
@@ -575,6 +579,7 @@ def _score(ctx: MessageContext, m: PlaceMention, place_tokens: set[int], memo: d
         prev in NON_RESIDENCE_PREVIOUS
         or nxt in NON_RESIDENCE_NEXT
         or (prev in CONNECTORS and prev2 in APPLICATION_WORDS and not _nearest(ctx, start, RESIDENCE_CUES, 8))
+        or (prev in ("from", "of") and prev2 in CERTIFICATE_WORDS)  # "I have a CSQ from Quebec"
     ):
         m.usable = False
     elif _impersonal_noise(ctx, m, place_tokens, memo):
