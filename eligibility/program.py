@@ -64,7 +64,6 @@ REQUIRED_KEYS: dict[str, str] = {
     "prtq_replaced_by_pstq": "event",
     "pstq_selection": "text",
     "quebec_page_programs": "text",
-    "peq_suspended": "text",
     "ai_pilot_closing": "date",
     "imp_plus_still_open": "text",
     "bowp_quebec": "text",
