@@ -135,10 +135,13 @@ class ValidateBookingForm(Action):
             phone = lead_details.phone(message, tracker.get_slot("residence"), tracker.get_slot("place"))
             return {"lead_phone": phone} if phone else {}
         if requested == "lead_time":
-            small_talk = intent in INTERRUPTIONS and intent not in ("stop", "why_ask", "switch_language")
-            if intent in QUESTION_INTENTS or (intent in INTERRUPTIONS and not small_talk) or len(message) < 2:
-                return {}
-            if small_talk and not lead_details.looks_like_time(message):
+            # A message that says when ("weekday mornings, Paris time") answers the question, whatever
+            # intent the classifier guessed; anything else that reads as a question or a command is left
+            # to the interruption rules.
+            said_when = lead_details.looks_like_time(message)
+            leave = intent in QUESTION_INTENTS or intent in INTERRUPTIONS
+            command = intent in ("stop", "why_ask", "switch_language")
+            if len(message) < 2 or command or (leave and not said_when):
                 return {}
             zone = lead_details.time_zone(message, tracker.get_slot("place"))
             return {"lead_time": message[:200], "lead_time_zone": zone}

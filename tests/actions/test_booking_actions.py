@@ -163,3 +163,14 @@ def test_what_is_typed_during_a_booking_changes_nothing_in_the_screening() -> No
     )
     events, _ = run(ActionReadMessage(), tracker, {})
     assert slot_events(events) == {}
+
+
+def test_a_preferred_time_is_taken_whatever_intent_it_was_given() -> None:
+    base = {**CONSENTED, "lead_name": "Marie Tremblay", "lead_email": "marie@example.com", "lead_phone": "",
+            "requested_slot": "lead_time"}
+    for intent in ("ask_still_open", "inform", "greet"):
+        slots, _ = validate(base, "weekday mornings, Paris time", intent=intent)
+        assert slots["lead_time"] == "weekday mornings, Paris time"
+        assert slots["requested_slot"] == "lead_language"
+    slots, _ = validate(base, "how much are the fees?", intent="ask_fees")
+    assert slots == {}, "a question is answered, then the time asked again"

@@ -136,7 +136,7 @@ def test_french_eligible_person_by_clicking_buttons(assistant: Assistant) -> Non
         button = next(b for b in chat.buttons() if b["title"] == title)
         reply = chat.say(button["payload"])
     assert "vous semblez admissible" in reply
-    assert "Condition par condition" in reply
+    assert "Ce que nous savons d'après vos réponses" in reply
 
 
 def test_several_answers_in_one_message_are_all_taken(assistant: Assistant) -> None:
