@@ -55,7 +55,7 @@ def test_english_booking_after_a_verdict_is_saved_with_the_screening(assistant: 
     assert lead is not None and lead.email == "marie@example.org" and lead.phone == PHONE_E164
     assert lead.language == "en" and lead.time_zone == "Europe/Paris" and lead.sender_id == chat.sender
     assert lead.screening["verdict"] == "not_eligible"
-    assert "erased" in lead.consent_text
+    assert "erase them" in lead.consent_text and "privacy@example.org" in lead.consent_text
 
 
 def test_french_booking_on_request(assistant: Assistant) -> None:
