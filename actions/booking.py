@@ -84,9 +84,10 @@ class ValidateBookingForm(Action):
         intent = latest_intent(tracker)
         updates: dict[str, Any] = {}
         failures = int(tracker.get_slot("failed_attempts") or 0)
-        if not in_booking(tracker):
+        if requested not in LEAD_FIELDS:
+            # The form's first validation (Rasa runs it as the form activates): the booking starts.
             dispatcher.utter_message(json_message=BOOKING_STARTED)
-        elif requested in LEAD_FIELDS and not resuming_after_interruption(tracker):
+        elif not resuming_after_interruption(tracker):
             updates = self.read_answer(requested, message, intent, tracker)
             if requested != "lead_consent":  # no detail is read before consent
                 updates = {**updates, **corrections(message, requested, tracker)}
