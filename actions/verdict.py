@@ -26,6 +26,11 @@ from eligibility import Assessment, Criterion, Source, assess, format_list, load
 FINAL_VERDICTS = frozenset({"eligible", "not_eligible", "not_yet", "unconfirmed"})
 
 
+def place_in(place: str, lang: str) -> str:
+    """A place as the extractor names it ("Gatineau, Québec"), with Quebec spelt the one English way."""
+    return place.replace("Québec", "Quebec") if lang == "en" else place
+
+
 def shown_criteria(assessment: Assessment) -> tuple[Criterion, ...]:
     """Every criterion while answers are missing; once final, those that are known (met, unmet, unsure)."""
     if assessment.verdict not in FINAL_VERDICTS:
@@ -71,7 +76,7 @@ def verdict_messages(
     for criterion in criteria:
         reason = criterion.reason.in_(lang)
         if place and "residence" in criterion.fields:
-            reason = f"{reason} ({place})"
+            reason = f"{reason} ({place_in(place, lang)})"
         status = text(lang, f"verdict.status.{criterion.status}")
         lines.append(f"{status} — {reason}{marks(criterion.sources)}")
     messages.append("\n".join(lines))

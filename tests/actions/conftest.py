@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from tests.servers import ROOT, shared_dir
 
-TODAY = "2026-11-24"
+TODAY = "2026-11-29"
 
 
 @pytest.fixture(autouse=True)

@@ -157,3 +157,12 @@ def test_verdict_action_speaks_the_person_language(domain: dict[str, Any]) -> No
     joined = "\n".join(m["text"] for m in dispatcher.messages)
     assert "n'êtes pas admissible" in joined and "Gatineau" in joined and "https://" in joined
     assert slot_events(events)["verdict"] == "not_eligible"
+
+
+def test_quebec_is_spelt_one_way_in_english(domain: dict[str, Any]) -> None:
+    slots = {"language": "en", "residence": "quebec", "place": "Gatineau, Québec"}
+    _, dispatcher = run(ActionScreeningVerdict(), make_tracker(slots), domain)
+    english = "\n".join(m["text"] for m in dispatcher.messages)
+    assert "(Gatineau, Quebec)" in english and "Québec Selection" not in english
+    _, dispatcher = run(ActionScreeningVerdict(), make_tracker({**slots, "language": "fr"}), domain)
+    assert "(Gatineau, Québec)" in "\n".join(m["text"] for m in dispatcher.messages)

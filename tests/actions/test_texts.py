@@ -115,3 +115,14 @@ def test_no_program_number_is_written_in_the_messages() -> None:
             match.replace(",", "").replace(" ", "") for match in re.findall(r"\d[\d, ]*\d", path.read_text())
         }
         assert not numbers & digits, f"{path.name} writes program numbers itself: {numbers & digits}"
+
+
+def test_an_answer_using_a_fact_checked_too_long_ago_says_it_may_be_out_of_date(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fresh = answer_messages("ask_validity", "en")[1]
+    assert "may be out of date" not in fresh
+    monkeypatch.setenv("FACTS_STALE_AFTER_DAYS", "3")  # the validity was last checked on 2026-11-24
+    stale = answer_messages("ask_validity", "en")[1]
+    assert "more than 3 days ago and may be out of date" in stale
+    assert "pourraient ne plus être à jour" in answer_messages("ask_validity", "fr")[1]
