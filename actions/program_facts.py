@@ -48,6 +48,15 @@ def page_of(source: Source) -> str:
     return source.reference.url or source.reference.title
 
 
+def title_reads_as(title: str, translated: bool, lang: str) -> bool:
+    """Whether a page title can stand in a reply in `lang`: most official titles are English, so a French
+    reply shows a title only when it is French (or was given in French)."""
+    found = detect_language(title)
+    if lang == "fr":
+        return translated or found == "fr"
+    return found in ("en", None)
+
+
 def source_lines(sources: Iterable[Source], lang: str, on: dt.date) -> list[str]:
     """One numbered line per page behind the facts used (the oldest check of its facts), then a warning
     if any of them was last checked too long ago."""
@@ -66,7 +75,7 @@ def source_lines(sources: Iterable[Source], lang: str, on: dt.date) -> list[str]
         values = {"number": number, "date": date, "url": reference.url, "title": title}
         if reference.url is None:
             key = "sources.line_no_url"
-        elif detect_language(title) in (lang, None):
+        elif title_reads_as(title, reference.title_fr is not None, lang):
             key = "sources.line"
         else:
             key = "sources.line_url_only"  # a title in the other language would make the reply read as mixed
