@@ -36,3 +36,12 @@ def number_setting(name: str) -> float:
     except ValueError:
         value = float(defaults()[name])
     return value if value > 0 else float(defaults()[name])
+
+
+def action_timeout() -> float:
+    """ACTION_TIMEOUT_SECONDS, kept below the lock lifetime whatever the settings say.
+
+    Read by the action server (every action is bounded by it) and by the Rasa server (which waits a little
+    longer), so it lives here rather than in either.
+    """
+    return min(number_setting("ACTION_TIMEOUT_SECONDS"), number_setting("TICKET_LOCK_LIFETIME") * 0.75)

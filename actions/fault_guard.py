@@ -19,14 +19,9 @@ from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundExceptio
 
 from actions.language import language_of_call
 from actions.texts import text
-from project_settings import number_setting
+from project_settings import action_timeout
 
 logger = logging.getLogger(__name__)
-
-
-def action_timeout() -> float:
-    """ACTION_TIMEOUT_SECONDS, kept below the lock lifetime whatever the settings say."""
-    return min(number_setting("ACTION_TIMEOUT_SECONDS"), number_setting("TICKET_LOCK_LIFETIME") * 0.75)
 
 
 def apology(action_call: dict[str, Any]) -> dict[str, Any]:

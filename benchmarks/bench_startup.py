@@ -46,7 +46,7 @@ def main() -> int:
     for run in range(args.runs):
         with tempfile.TemporaryDirectory(prefix="bench-startup-") as workdir:
             seconds, memory = one_start(Path(workdir))
-        print(f"run {run + 1}: first answer after {seconds:.1f} s, Rasa server resident memory {memory:.0f} MB")
+        print(f"run {run + 1}: first answer after {seconds:.1f} s, Rasa server memory {memory:.0f} MB")
         results.append((seconds, memory))
     print(f"median: {statistics.median(s for s, _ in results):.1f} s to the first answer, "
           f"{statistics.median(m for _, m in results):.0f} MB")

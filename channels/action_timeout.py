@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import rasa.core.actions.action as rasa_actions
 
-from actions.fault_guard import action_timeout
-from project_settings import number_setting
+from project_settings import action_timeout, number_setting
 
 MARGIN_SECONDS = 5.0
 

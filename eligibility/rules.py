@@ -1,4 +1,4 @@
-"""The eligibility rules, one pure function per criterion (see /work/shared/FACTS.md, "Eligibility").
+"""The eligibility rules, one pure function per criterion (see FACTS.md beside the repository, "Eligibility").
 
 Each function reads only its own profile fields, plus any program facts it needs through `facts.get(key)`,
 and returns an outcome name: "met", "unmet" or "unknown", optionally followed by "_<detail>" (e.g.

@@ -45,7 +45,7 @@ def current_model() -> Path:
 
 def shared_dir() -> Path | None:
     """The shared/ folder beside the repository (eval sample, facts), if this checkout has it."""
-    for candidate in (os.environ.get("IMPPLUS_SHARED_DIR"), ROOT.parent / "shared", Path("/work/shared")):
+    for candidate in (os.environ.get("IMPPLUS_SHARED_DIR"), ROOT.parent / "shared"):
         if candidate and (Path(candidate) / "eval" / "converse.py").exists():
             return Path(candidate)
     return None

@@ -11,9 +11,9 @@ from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import ActionExecutionRejection
 
 import actions  # noqa: F401 - installs the guard, as the action server's import does
-from actions.fault_guard import action_timeout
 from actions.texts import text
 from channels.action_timeout import request_timeout
+from project_settings import action_timeout
 
 
 class Failing(Action):

@@ -1,4 +1,4 @@
-"""An independent, deliberately plain statement of the IMP+ rules, written from /work/shared/FACTS.md.
+"""An independent, deliberately plain statement of the IMP+ rules, written from the shared FACTS.md.
 
 It restates FACTS.md criterion by criterion as truth tables and brute force, with no code shared with
 eligibility.rules, eligibility.questions or the data file, so a bug in the engine's tables, in its block
