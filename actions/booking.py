@@ -5,7 +5,7 @@ and how long they are kept and how to see, correct or erase them (actions/consen
 detail is asked before a yes. Each answer is then read from the message text for the detail that was
 asked; an email or a phone number written at any point ("my email is actually …") corrects the summary.
 Nothing is stored until the person has confirmed the summary. A refusal, "stop" or a cancel removes
-what was typed for the booking from the stored conversation too (leads.tracker.redact_since).
+what was typed for the booking from the stored conversation too (privacy.tracker_redaction).
 
 The website widget is told when a booking starts and ends (a custom `{"booking": ...}` message), so it
 keeps no contact detail in the browser's storage.
@@ -38,7 +38,7 @@ from actions.conversation_state import (
 from actions.screening import resuming_after_interruption
 from actions.texts import entry, text
 from leads.config import load_settings
-from leads.tracker import redact_since
+from privacy.tracker_redaction import redact_since
 
 # Consent first (Law 25): the form asks these in this order (domain.yml lists them the same way).
 LEAD_FIELDS = (

@@ -10,7 +10,6 @@ from .config import Settings, load_settings
 from .emails import validate_email
 from .errors import ConfigError, LeadInputError
 from .intake import build_lead
-from .masking import PersonalDataFilter, install_masking, mask_email, mask_phone, mask_text, uninstall_masking
 from .names import validate_full_name
 from .phones import Phone, validate_phone
 from .places import guess_region, preload
@@ -29,7 +28,6 @@ __all__ = [
     "LeadInputError",
     "LeadStore",
     "NewLead",
-    "PersonalDataFilter",
     "Phone",
     "PreferredTime",
     "Settings",
@@ -37,18 +35,13 @@ __all__ = [
     "build_lead",
     "capture_lead",
     "guess_region",
-    "install_masking",
     "load_settings",
-    "mask_email",
-    "mask_phone",
-    "mask_text",
     "new_reference",
     "normalise_reference",
     "parse_preferred_time",
     "post_lead",
     "preload",
     "screening_summary",
-    "uninstall_masking",
     "validate_email",
     "validate_full_name",
     "validate_phone",

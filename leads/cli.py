@@ -20,14 +20,15 @@ from typing import Any, NoReturn, TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from privacy.log_masking import mask_email, mask_phone
+from privacy.tracker_retention import TrackerPurge, purge_conversations
+
 from .config import Settings, load_settings, safe_url
 from .emails import validate_email
 from .errors import ConfigError, LeadInputError
-from .masking import mask_email, mask_phone
 from .records import ErasureReport, Lead, utcnow
 from .reference import normalise_reference
 from .store import LeadStore
-from .tracker import TrackerPurge, purge_conversations
 
 OK, NOT_DONE, USAGE_ERROR = 0, 1, 2
 MAX_LIST = 10_000

@@ -20,12 +20,13 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
+from privacy.tracker_erasure import erase_conversations
+
 from .emails import email_key, validate_email
 from .errors import LeadInputError
 from .models import Base, LeadRow
 from .records import ErasureReport, Lead, NewLead, utcnow
 from .reference import new_reference, normalise_reference
-from .tracker import erase_conversations
 
 logger = logging.getLogger(__name__)
 

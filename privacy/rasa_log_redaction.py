@@ -6,7 +6,7 @@ at DEBUG ``processor.message.parse`` (``parse_data_text``: the message), ``proce
 ``rule_policy.actions.find`` (``current_states``, with the user's text), ``forms.slots.validate``
 (``slot_candidates``); at ERROR ``rest.message.received.failure`` (``text``). Rasa itself lists these
 fields as "anonymizable" (rasa/utils/log_utils.py) but only anonymizes them with Rasa Pro. Masking emails
-and phone numbers (masking.py) cannot catch a name or a free-text answer, so the values of these fields
+and phone numbers (log_masking.py) cannot catch a name or a free-text answer, so the values of these fields
 are replaced as a whole. Rasa renders JSON unless stderr is a terminal; launch.rasa_server makes it JSON
 always (FORCE_JSON_LOGGING), so this applies to ``make run`` in a terminal too.
 """

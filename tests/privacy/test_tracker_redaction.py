@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from leads.tracker import REMOVED, redact_since
+from privacy.tracker_redaction import REMOVED, redact_since
 from tests.leads.conftest import Tracker
 
 LEAD_SLOTS = ("lead_consent", "lead_name", "lead_email", "lead_phone", "lead_time", "lead_time_zone")

@@ -1,6 +1,6 @@
 """No personal data in logs: emails and phone numbers are masked in every log record, and the
 conversation fields of Rasa's structured records (what people typed, slot values) are redacted
-(masking_rasa.py).
+(rasa_log_redaction.py).
 
 ``PersonalDataFilter`` masks a record's message (with its arguments), exception text and stack;
 ``install_masking()`` puts it on the root logger and on every handler that exists, and wraps the
@@ -14,7 +14,7 @@ import logging
 import re
 from typing import Any
 
-from .masking_rasa import redact_rasa_record
+from .rasa_log_redaction import redact_rasa_record
 
 _EMAIL = re.compile(
     r"(?<![\w.!#$%&'*+/=?^`{|}~-])"

@@ -8,13 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from leads import (
-    LeadStore,
+from leads import LeadStore, build_lead, capture_lead, load_settings
+from privacy.log_masking import (
     PersonalDataFilter,
-    build_lead,
-    capture_lead,
     install_masking,
-    load_settings,
     mask_email,
     mask_phone,
     mask_text,
@@ -74,7 +71,7 @@ def test_ordinary_log_lines_are_left_alone(text: str) -> None:
 
 def test_filter_masks_message_and_args(filtered: pytest.LogCaptureFixture) -> None:
     caplog = filtered
-    log = logging.getLogger("tests.leads")
+    log = logging.getLogger("tests.privacy")
     log.warning("lead from %s, phone %s, %d tries", EMAIL, "+33 6 12 34 56 78", 3)
     assert caplog.records[0].getMessage() == "lead from m***@e***.com, phone +***78, 3 tries"
     assert EMAIL not in caplog.text and "12 34 56" not in caplog.text
@@ -85,12 +82,12 @@ def test_filter_masks_exceptions(filtered: pytest.LogCaptureFixture) -> None:
     try:
         raise ValueError(f"bad address {EMAIL}")
     except ValueError:
-        logging.getLogger("tests.leads").exception("failed")
+        logging.getLogger("tests.privacy").exception("failed")
     assert EMAIL not in caplog.text and "m***@e***.com" in caplog.text
 
 
 def test_install_masks_loggers_created_later(masking: None, caplog: pytest.LogCaptureFixture) -> None:
-    late = logging.getLogger("tests.leads.created.later")
+    late = logging.getLogger("tests.privacy.created.later")
     late.propagate = True
     late.warning("user said: my email is %s and my phone is %s", EMAIL, "06 12 34 56 78")
     assert caplog.records and EMAIL not in caplog.text and "06 12 34 56 78" not in caplog.text
@@ -101,7 +98,7 @@ def test_install_masks_loggers_created_later(masking: None, caplog: pytest.LogCa
 def test_uninstall_restores_logging(caplog: pytest.LogCaptureFixture) -> None:
     install_masking()
     uninstall_masking()
-    logging.getLogger("tests.leads").warning("%s", EMAIL)
+    logging.getLogger("tests.privacy").warning("%s", EMAIL)
     assert EMAIL in caplog.text
 
 
