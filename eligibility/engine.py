@@ -35,34 +35,13 @@ def assess(
     answers = profile.__dict__
 
     criteria = tuple([table[get(answers)] for get, table in ctx.rule_lookups])
-    # Statuses settle most cases at once: a hard rule unmet rules the person out, and with every status
-    # known the verdict follows from them (rules.final_verdict, inlined for speed).
-    unknown = unsure = step_unmet = False
-    verdict = ""
-    for c in criteria:
-        status = c.status
-        if status == "met":
-            continue
-        if status == "unknown":
-            unknown = True
-        elif status == "unsure":
-            unsure = True
-        elif c.kind == "hard":
-            verdict = "not_eligible"
-            break
-        else:
-            step_unmet = True
+    # The verdict every way of answering the rest agrees on (rules.final_verdict), or None with the
+    # unknown fields that can still change it.
+    deciding, verdict = ctx.outlook(answers)
     question = None
-    if not verdict:
-        if not unknown:
-            verdict = "unconfirmed" if unsure else "not_yet" if step_unmet else "eligible"
-        else:
-            deciding, settled = ctx.outlook(answers)
-            if settled is not None:
-                verdict = settled  # what is still unknown cannot change it
-            else:
-                verdict = "need_more_info"
-                question = next_question(deciding, answers, skipped)
+    if verdict is None:
+        verdict = "need_more_info"
+        question = next_question(deciding, answers, skipped)
 
     shown = (ctx.note("alternatives", i) for i in alternatives(answers, verdict, ctx.in_force))
     alts = tuple(n for n in shown if n is not None)
@@ -73,7 +52,7 @@ def assess(
         if n.last_checked < checked:
             checked = n.last_checked
 
-    return Assessment.construct(
+    return Assessment(
         on=ctx.on,
         verdict=verdict,
         criteria=criteria,

@@ -1,16 +1,19 @@
-"""The data shapes the engine reads and returns, written against the pydantic 1.10 API.
+"""The data shapes the engine reads and returns.
 
-Result objects are immutable so the engine can build them once per date and share them between
-assessments instead of validating new ones on every call.
+The profile is untrusted input (JSON, chat slots), so it is a pydantic 1.10 model built from the field
+declaration (eligibility/fields.py) and validated on construction. Everything else is built by the engine
+itself from checked data files, so it is a plain frozen dataclass: immutable, hashable, and shared between
+assessments without validating new ones on every call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass, is_dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, Optional
 
-from ._pydantic import BaseModel, Extra, StrictBool
+from ._pydantic import BaseModel, Extra, StrictBool, create_model
+from .fields import BOOL, FIELD_SPECS
 
 LANGS: tuple[str, str] = ("en", "fr")
 
@@ -21,14 +24,11 @@ Verdict = Literal["eligible", "not_eligible", "not_yet", "need_more_info", "unco
 Confidence = Literal["seed", "official", "secondary", "unsure"]
 Kind = Literal["hard", "step"]
 
-
-class _Frozen(BaseModel):
-    class Config:
-        frozen = True  # immutable and hashable: results are shared between assessments
-        extra = Extra.forbid
+_frozen = dataclass(frozen=True)  # immutable and hashable: results are shared between assessments
 
 
-class Text(_Frozen):
+@_frozen
+class Text:
     """A text in English and French: the assistant answers in the person's language."""
 
     en: str
@@ -43,12 +43,14 @@ class Text(_Frozen):
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
 
 
+@_frozen
 class CodedText(Text):
     """A bilingual name that also carries a code (e.g. a Quebec program)."""
 
     code: str
 
 
+@_frozen
 class ProgramName(Text):
     """A Quebec program that issues CSQs: its name, and whether its CSQ counts for IMP+ (as the data says,
     with the confidence of its entry)."""
@@ -56,7 +58,8 @@ class ProgramName(Text):
     counts: bool
 
 
-class Reference(_Frozen):
+@_frozen
+class Reference:
     """Where a fact comes from, so every statement can point to its source.
 
     ``url`` is None for a source with no address of its own (the seed article is cited as itself).
@@ -72,7 +75,8 @@ class Reference(_Frozen):
         return self.title_fr if lang == "fr" and self.title_fr else self.title
 
 
-class DatedValue(_Frozen):
+@_frozen
+class DatedValue:
     """One value of the program data as in force on a date, with its source and how sure we are of it.
 
     ``value`` is None when nothing is in force on that date (before the first entry, or after a lapse).
@@ -89,33 +93,38 @@ class DatedValue(_Frozen):
     note: Text | None = None
 
 
-class Profile(_Frozen):
-    """What the person told us; every field is optional and None means "unknown"."""
+def _answer_type(values: tuple) -> Any:
+    """A yes / no field takes real bools only; any other field, one of its values."""
+    return StrictBool if values == BOOL else Literal[values]
 
-    residence: Literal["quebec", "other_province", "abroad"] | None = None
-    status_in_canada: Literal["work_or_study_permit", "visitor", "none"] | None = None
-    has_csq: StrictBool | None = None
-    csq_program: Literal["regular_skilled_worker", "pstq", "ai_it_vfx_pilot", "peq", "other"] | None = None
-    csq_valid: StrictBool | None = None
-    pr_applied: StrictBool | None = None
-    pr_decision: Literal["none", "approved", "refused"] | None = None
-    pr_filed_while_csq_valid: StrictBool | None = None
-    has_invitation: StrictBool | None = None
-    application_complete: StrictBool | None = None
 
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> Profile:
-        """A profile from untrusted input (JSON, slots); raises ProfileError with a one-line message."""
-        from .profile_input import parse_profile
+class _ProfileConfig:
+    frozen = True  # immutable and hashable
+    extra = Extra.forbid  # an unknown field is an error, not silently dropped
 
-        return parse_profile(data)
+
+# Its fields, one per declared profile field, all optional: None means "unknown".
+_ProfileFields = create_model(  # type: ignore[call-overload]
+    "_ProfileFields",
+    __config__=_ProfileConfig,
+    **{f.name: (Optional[_answer_type(f.values)], None) for f in FIELD_SPECS},  # noqa: UP007 - pydantic 1
+)
+
+
+class Profile(_ProfileFields):  # type: ignore[valid-type, misc]
+    """What the person told us; every field is optional and None means "unknown".
+
+    Unknown fields and values outside eligibility.fields raise a pydantic ValidationError (a ValueError);
+    eligibility.profile_input turns that into one line for the command line and the assistant.
+    """
 
     def known(self) -> dict[str, Any]:
         """Only the fields the person answered."""
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
-class Source(_Frozen):
+@_frozen
+class Source:
     """One program fact a statement relies on: where it comes from, when it was last checked, how sure."""
 
     key: str
@@ -124,7 +133,8 @@ class Source(_Frozen):
     confidence: Confidence
 
 
-class Criterion(_Frozen):
+@_frozen
+class Criterion:
     """The outcome of one eligibility rule for this person, with a plain reason and its sources.
 
     ``sources`` holds every program fact behind the outcome and its reason: the fact that decided it
@@ -140,7 +150,8 @@ class Criterion(_Frozen):
     sources: tuple[Source, ...]
 
 
-class Note(_Frozen):
+@_frozen
+class Note:
     """An alternative route or a caveat shown with the result; ``sources`` are the facts its text uses,
     the one backing it first (``reference``, ``confidence`` and ``last_checked`` are that one's)."""
 
@@ -152,7 +163,8 @@ class Note(_Frozen):
     sources: tuple[Source, ...]
 
 
-class Assessment(_Frozen):
+@_frozen
+class Assessment:
     """A pre-screening result: the verdict, why, what to ask next, and what else to consider."""
 
     on: date
@@ -188,7 +200,7 @@ def jsonable(obj: Any, lang: str | None = None) -> Any:
         if lang is not None:
             return obj.in_(lang)
         return {k: v for k, v in obj.__dict__.items()}
-    if isinstance(obj, BaseModel):
+    if isinstance(obj, BaseModel) or is_dataclass(obj):
         return {k: jsonable(v, lang) for k, v in obj.__dict__.items()}
     if isinstance(obj, date):
         return obj.isoformat()

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ._pydantic import ValidationError
 from .errors import ProfileError
-from .fields import BOOL_FIELDS, FIELD_VALUES, PROFILE_FIELDS
+from .fields import FIELD_VALUES
 from .models import Profile
 
 
@@ -27,28 +28,19 @@ def allowed(field: str) -> str:
     return ", ".join(_show(v) if isinstance(v, bool) else str(v) for v in FIELD_VALUES[field])
 
 
-def check_value(field: str, value: Any) -> None:
-    """Raise ProfileError unless value is None or an allowed value (bools must be real bools)."""
-    if value is None:
-        return
-    if field in BOOL_FIELDS:
-        ok = isinstance(value, bool)
-    else:
-        ok = isinstance(value, str) and value in FIELD_VALUES[field]
-    if not ok:
-        raise ProfileError(f"{field}: {_show(value)} is not one of {allowed(field)}", field)
-
-
 def parse_profile(data: Any) -> Profile:
-    """A Profile from a mapping; unknown fields and values outside FIELD_VALUES raise ProfileError."""
+    """A Profile from a mapping; an unknown field, or a value the Profile model rejects, raises ProfileError
+    naming the first bad field in declaration order."""
     if not isinstance(data, Mapping):
         raise ProfileError(f"profile must be an object, got {type(data).__name__}")
     for name in data:
         if name not in FIELD_VALUES:
             raise ProfileError(f"unknown field {name!r}", str(name))
-    for name in PROFILE_FIELDS:
-        check_value(name, data.get(name))
-    return Profile(**dict(data))
+    try:
+        return Profile(**dict(data))
+    except ValidationError as exc:
+        name = str(exc.errors()[0]["loc"][0])
+        raise ProfileError(f"{name}: {_show(data[name])} is not one of {allowed(name)}", name) from None
 
 
 def check_skip(skip: Iterable[str]) -> frozenset:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import yaml
 
 from .errors import DataFileError, UnknownKeyError
 from .models import CodedText, DatedValue, ProgramName, Reference, Text
-from .rules import fact_keys
+from .rules import required_keys
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_PROGRAM = DATA_DIR / "program.yaml"
@@ -30,8 +31,9 @@ TOP_LEVEL: tuple[str, ...] = ("references", "dates", "source", "confirm_pages", 
 KEY_FIELDS: tuple[str, ...] = ("description", "type", "values")
 ENTRY_FIELDS: tuple[str, ...] = ("value", "reference", "last_checked", "confidence", "note")
 
-# Keys the assistant and the engine read, with the type each must have. A data file missing one fails at load.
-# The rules also read one fact per value of some fields (rules.fact_keys), checked the same way.
+# Keys the assistant and the engine read besides the rules' own, with the type each must have. A data file
+# missing one fails at load. The rules' keys (rules.required_keys: each rule's source and one fact per value
+# of some fields) are checked the same way.
 REQUIRED_KEYS: dict[str, str] = {
     "program_name": "text",
     "announced": "event",
@@ -43,15 +45,7 @@ REQUIRED_KEYS: dict[str, str] = {
     "cap": "integer",
     "cap_counting": "text",
     "cap_quebec_wording": "text",
-    "rule_outside_quebec": "text",
-    "rule_has_csq": "text",
-    "rule_csq_program": "text",
-    "rule_csq_valid": "text",
-    "rule_invitation": "text",
-    "rule_complete_application": "text",
-    "rule_no_pr_decision": "text",
     "apply_before_or_after_pr": "text",
-    "rule_can_apply_from_canada": "text",
     "fee_work_permit": "integer",
     "fee_open_work_permit_holder": "integer",
     "fee_biometrics_person": "integer",
@@ -72,7 +66,6 @@ REQUIRED_KEYS: dict[str, str] = {
     "pr_admissions_2021": "integer",
     "pr_admissions_2020": "integer",
 }
-RULE_FACT_TYPES: dict[str, str] = {"csq_program_": "csq_program", "apply_from_within_canada_": "flag"}
 
 
 class ProgramData:
@@ -131,7 +124,7 @@ class ProgramData:
         if i >= 0:
             return history[i]
         first = history[0]
-        return DatedValue.construct(
+        return DatedValue(
             key=key,
             value=None,
             effective=date.min,
@@ -257,10 +250,7 @@ def _load(path: Path) -> ProgramData:
         key = str(key)
         types[key], descriptions[key], histories[key] = _parse_key(path, key, spec)
 
-    required = dict(REQUIRED_KEYS)
-    for key in fact_keys():
-        required[key] = next(kind for prefix, kind in RULE_FACT_TYPES.items() if key.startswith(prefix))
-    for key, kind in required.items():
+    for key, kind in {**REQUIRED_KEYS, **required_keys()}.items():
         if key not in histories:
             raise DataFileError(path, key, "missing: the engine or the assistant reads this key")
         if types[key] != kind:
@@ -299,7 +289,7 @@ def _parse_key(path: Path, key: str, spec: Any) -> tuple[str, str, tuple[DatedVa
         raise DataFileError(path, f"{key}.values.{parsed[0].effective}", "the first entry cannot be null")
     # Each entry applies until the day before the next one.
     ended = [
-        e if i + 1 == len(parsed) else e.copy(update={"until": parsed[i + 1].effective - timedelta(days=1)})
+        e if i + 1 == len(parsed) else replace(e, until=parsed[i + 1].effective - timedelta(days=1))
         for i, e in enumerate(parsed)
     ]
     return kind, description, tuple(ended)
@@ -332,7 +322,7 @@ def _parse_entry(path: Path, key: str, where: str, kind: str, day: date, entry: 
         value = parse_value(path, f"{where}.value", kind, entry["value"])
 
     note = entry.get("note")
-    return DatedValue.construct(
+    return DatedValue(
         key=key,
         value=value,
         effective=day,
@@ -378,7 +368,7 @@ def parse_reference(path: Path, where: str, raw: Any) -> Reference:
         raise DataFileError(path, f"{where}.title", "missing: name the page")
     if url is not None and (not isinstance(url, str) or not url.startswith("https://") or " " in url):
         raise DataFileError(path, f"{where}.url", f"{url!r} is not an https:// address")
-    return Reference.construct(title=title.strip(), url=url, title_fr=title_fr)
+    return Reference(title=title.strip(), url=url, title_fr=title_fr)
 
 
 def parse_text(path: Path, where: str, raw: Any) -> Text:
@@ -391,7 +381,7 @@ def parse_text(path: Path, where: str, raw: Any) -> Text:
     for lang in ("en", "fr"):
         if not isinstance(raw.get(lang), str) or not raw[lang].strip():
             raise DataFileError(path, f"{where}.{lang}", "missing or empty text")
-    return Text.construct(en=raw["en"].strip(), fr=raw["fr"].strip())
+    return Text(en=raw["en"].strip(), fr=raw["fr"].strip())
 
 
 def parse_value(path: Path, where: str, kind: str, raw: Any) -> Any:
@@ -419,7 +409,7 @@ def parse_value(path: Path, where: str, kind: str, raw: Any) -> Any:
         if not isinstance(raw, Mapping) or not isinstance(raw.get("counts"), bool):
             raise DataFileError(path, where, "expected {counts: true|false, en: name, fr: name}")
         name = parse_text(path, where, {k: v for k, v in raw.items() if k != "counts"})
-        return ProgramName.construct(counts=raw["counts"], en=name.en, fr=name.fr)
+        return ProgramName(counts=raw["counts"], en=name.en, fr=name.fr)
     raise DataFileError(path, where, f"unknown type {kind!r}")  # pragma: no cover - types checked earlier
 
 
@@ -435,7 +425,7 @@ def _parse_coded_list(path: Path, where: str, raw: Any) -> tuple[CodedText, ...]
         if not isinstance(code, str) or not code:
             raise DataFileError(path, f"{here}.code", f"{code!r} is not a code")
         text = parse_text(path, here, {k: v for k, v in item.items() if k != "code"})
-        items.append(CodedText.construct(code=code, en=text.en, fr=text.fr))
+        items.append(CodedText(code=code, en=text.en, fr=text.fr))
     return tuple(items)
 
 

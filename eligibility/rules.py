@@ -132,22 +132,23 @@ def can_apply_from_canada(v: Values, facts: Facts) -> str:
 @dataclass(frozen=True)
 class Rule:
     """One criterion: its id, whether it is a hard rule or a step still to take, the fields it reads,
-    the function deciding it, the program key citing it, and the program keys it may read (templates
-    filled with a field's values, e.g. "csq_program_{csq_program}")."""
+    the function deciding it, the program key citing it (a text), and the program keys it may read, each
+    with its type in data/program.yaml (templates filled with a field's values, e.g.
+    "csq_program_{csq_program}")."""
 
     id: str
     kind: str
     fields: tuple[str, ...]
     decide: Callable[[Values, Facts], str]
     source_key: str
-    fact_keys: tuple[str, ...] = ()
+    fact_keys: tuple[tuple[str, str], ...] = ()
 
 
 RULES: tuple[Rule, ...] = (
     Rule("outside_quebec", "hard", ("residence",), outside_quebec, "rule_outside_quebec"),
     Rule("has_csq", "hard", ("has_csq",), has_csq, "rule_has_csq"),
     Rule("eligible_program", "hard", ("csq_program",), eligible_program, "rule_csq_program",
-         ("csq_program_{csq_program}",)),
+         (("csq_program_{csq_program}", "csq_program"),)),
     Rule("csq_valid", "hard", ("csq_valid", "pr_applied", "pr_decision", "pr_filed_while_csq_valid"),
          csq_valid, "rule_csq_valid"),
     Rule("invitation", "step", ("has_invitation",), invitation, "rule_invitation"),
@@ -155,7 +156,7 @@ RULES: tuple[Rule, ...] = (
          "rule_complete_application"),
     Rule("no_pr_decision", "hard", ("pr_applied", "pr_decision"), no_pr_decision, "rule_no_pr_decision"),
     Rule("can_apply_from_canada", "hard", ("residence", "status_in_canada"), can_apply_from_canada,
-         "rule_can_apply_from_canada", ("apply_from_within_canada_{status_in_canada}",)),
+         "rule_can_apply_from_canada", (("apply_from_within_canada_{status_in_canada}", "flag"),)),
 )
 
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
@@ -173,14 +174,20 @@ def with_status(outcome: str, status: str) -> str:
     return f"{status}_{detail}" if detail else status
 
 
-def fact_keys() -> dict[str, str]:
-    """Every program key a rule may read, with the field value it stands for (for the data file check)."""
-    keys: dict[str, str] = {}
+def _template_field(template: str) -> str:
+    """'csq_program_{csq_program}' -> 'csq_program'."""
+    return template[template.index("{") + 1:template.index("}")]
+
+
+def required_keys() -> dict[str, str]:
+    """Every program key a rule reads, with the type data/program.yaml must give it: each rule's source
+    (a text) and one fact per value of the fields its templates name (for the data file check)."""
+    keys: dict[str, str] = {rule.source_key: "text" for rule in RULES}
     for rule in RULES:
-        for template in rule.fact_keys:
-            field = template[template.index("{") + 1:template.index("}")]
+        for template, kind in rule.fact_keys:
+            field = _template_field(template)
             for value in FIELD_VALUES[field]:
-                keys[template.format(**{field: value})] = str(value)
+                keys[template.format(**{field: value})] = kind
     return keys
 
 
@@ -210,9 +217,8 @@ def _check_rules() -> None:
         assert rule.kind in ("hard", "step"), rule
         for name in rule.fields:
             assert name in FIELD_VALUES, (rule.id, name)
-        for template in rule.fact_keys:
-            field = template[template.index("{") + 1:template.index("}")]
-            assert field in rule.fields, (rule.id, template)
+        for template, _kind in rule.fact_keys:
+            assert _template_field(template) in rule.fields, (rule.id, template)
 
 
 _check_rules()

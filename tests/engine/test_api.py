@@ -30,6 +30,7 @@ from eligibility import (
     load_program,
     value,
 )
+from eligibility.profile_input import parse_profile
 from tests.engine.conftest import REPO
 
 PROMISED = {"Profile", "assess", "Assessment", "Criterion", "Note", "Text", "Reference", "DatedValue",
@@ -67,7 +68,7 @@ def test_profile_is_optional_strict_and_closed() -> None:
     with pytest.raises(ValueError):
         Profile(residence="mars")
     with pytest.raises(ProfileError, match="unknown field 'foo'"):
-        Profile.from_mapping({"foo": 1})
+        parse_profile({"foo": 1})
     with pytest.raises(TypeError):
         Profile(residence="abroad").residence = "quebec"  # type: ignore[misc]
 
@@ -159,3 +160,36 @@ def test_no_module_imports_rasa() -> None:
 def test_pydantic_shim_prefers_the_v1_namespace() -> None:
     source = (REPO / "eligibility" / "_pydantic.py").read_text(encoding="utf-8")
     assert "from pydantic.v1 import" in source and "except ImportError" in source
+
+
+def _local_imports(path: object) -> tuple[set[str], list[str]]:
+    """The package modules a module imports at its top level, and any import made inside a function."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+    top = {n.module for n in tree.body if isinstance(n, ast.ImportFrom) and n.level == 1 and n.module}
+    nested = [
+        f"{path.name}:{n.lineno}"  # type: ignore[attr-defined]
+        for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+        for n in ast.walk(f) if isinstance(n, (ast.Import, ast.ImportFrom))
+    ]
+    return top, nested
+
+
+def test_no_import_loop_and_no_import_inside_a_function() -> None:
+    """The package's modules import each other in one direction only, all at the top: no function-level
+    import hides a loop."""
+    graph: dict[str, set[str]] = {}
+    for path in (REPO / "eligibility").glob("*.py"):
+        graph[path.stem], nested = _local_imports(path)
+        assert not nested, nested
+    done: set[str] = set()
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        assert name not in trail, " -> ".join((*trail, name))
+        if name in done or name not in graph:
+            return
+        for imported in graph[name]:
+            visit(imported, (*trail, name))
+        done.add(name)
+
+    for name in graph:
+        visit(name, ())
