@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
 
-from actions.language import language_of_call
-from actions.texts import text
+from actions.conversation_state import language_of_call
+from i18n.catalog import text
 from project_settings import action_timeout
 
 logger = logging.getLogger(__name__)
+
+ExecutorRun = Callable[[ActionExecutor, dict[str, Any]], Awaitable[dict[str, Any] | None]]
 
 
 def apology(action_call: dict[str, Any]) -> dict[str, Any]:
@@ -32,11 +35,8 @@ def apology(action_call: dict[str, Any]) -> dict[str, Any]:
     return {"events": [], "responses": dispatcher.messages}
 
 
-def install() -> None:
-    """Wraps rasa-sdk's executor once per process (the action server builds it from this package)."""
-    if getattr(ActionExecutor.run, "guarded", False):
-        return
-    unguarded = ActionExecutor.run
+def guarded(unguarded: ExecutorRun) -> ExecutorRun:
+    """rasa-sdk's ``ActionExecutor.run`` with the time bound and the apology (launch/rasa_patches.py)."""
 
     async def guarded_run(self: ActionExecutor, action_call: dict[str, Any]) -> dict[str, Any] | None:
         name = action_call.get("next_action")
@@ -51,5 +51,4 @@ def install() -> None:
             logger.exception("Action %s failed: answered with an apology.", name)
         return apology(action_call)
 
-    guarded_run.guarded = True  # type: ignore[attr-defined]
-    ActionExecutor.run = guarded_run  # type: ignore[method-assign]
+    return guarded_run

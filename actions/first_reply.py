@@ -13,8 +13,9 @@ from typing import Any
 
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
-from actions.language import language_of_call
-from actions.texts import text
+from actions.conversation_state import language_of_call
+from actions.fault_guard import ExecutorRun
+from i18n.catalog import text
 
 
 def bot_spoke_this_session(events: list[dict[str, Any]]) -> bool:
@@ -38,15 +39,11 @@ def with_not_advice(action_call: dict[str, Any], result: dict[str, Any] | None) 
     return {**result, "responses": [*dispatcher.messages, *result["responses"]]}
 
 
-def install() -> None:
-    """Wraps rasa-sdk's executor once per process, outside the fault guard (an apology counts too)."""
-    if getattr(ActionExecutor.run, "notice", False):
-        return
-    inner = ActionExecutor.run
+def with_not_advice_notice(inner: ExecutorRun) -> ExecutorRun:
+    """rasa-sdk's ``ActionExecutor.run`` with the notice on a first reply; launch/rasa_patches.py installs
+    it outside the fault guard, so an apology counts too."""
 
     async def run(self: ActionExecutor, action_call: dict[str, Any]) -> dict[str, Any] | None:
         return with_not_advice(action_call, await inner(self, action_call))
 
-    run.notice = True  # type: ignore[attr-defined]
-    run.guarded = getattr(inner, "guarded", False)  # type: ignore[attr-defined]
-    ActionExecutor.run = run  # type: ignore[method-assign]
+    return run

@@ -15,17 +15,19 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from eligibility import Profile, assess
-from leads.config import load_settings
+from i18n.languages import named_language, supported
+from leads.capture import capture_lead
 from leads.emails import validate_email
 from leads.errors import LeadInputError
 from leads.names import validate_full_name
-from leads.phones import validate_phone
-from leads.places import guess_region
+from leads.phones import home_region, validate_phone
 from leads.records import NewLead
 from leads.store import LeadStore
 from leads.summary import screening_summary as summarise
 from leads.timezones import parse_preferred_time
-from leads.webhook import post_lead
+from places.gazetteer import Place
+from places.lookup import place_named
+from project_settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +44,6 @@ _TIME_CUE = re.compile(
     r"mercredi|jeudi|vendredi|samedi|dimanche|heure|n'importe quand)s?\b",
     re.I,
 )
-_WANTS_FRENCH = re.compile(r"\b(fr|fran[cç]ais|french)\b", re.I)
-_WANTS_ENGLISH = re.compile(r"\b(en|english|anglais)\b", re.I)
 
 
 def full_name(message: str) -> str | None:
@@ -68,20 +68,41 @@ def email(message: str) -> str | None:
         return None
 
 
-def phone(message: str, residence: str | None, place: str | None) -> str | None:
+def home_place(tracker: Tracker) -> Place | None:
+    """Where the person lives, as the extractor found it: country and time zone, never re-parsed from text.
+
+    The `place` slot holds the display name; the entity of the message where it was said carries the
+    place index's details (nlu_components.rasa_extractor). A place set without them (a button's payload)
+    is looked up in the same index by its display name.
+    """
+    name = tracker.get_slot("place")
+    if not name:
+        return None
+    for event in reversed(tracker.events or []):
+        if event.get("event") != "user":
+            continue
+        for entity in (event.get("parse_data") or {}).get("entities") or []:
+            details = entity.get("place")
+            if entity.get("entity") == "place" and entity.get("value") == name and isinstance(details, dict):
+                return Place.from_details(details)
+    return place_named(name)
+
+
+def phone(message: str, residence: str | None, home: Place | None) -> str | None:
     """The phone number in the message, in E.164; a number without "+" is read where the person lives."""
     match = _PHONE_CANDIDATE.search(_EMAIL_CANDIDATE.sub(" ", message))
     if not match:
         return None
     try:
-        return validate_phone(match.group(0), guess_region(place, residence)).e164
+        return validate_phone(match.group(0), home_region(home, residence)).e164
     except LeadInputError:
         return None
 
 
-def time_zone(message: str, place: str | None = None) -> str | None:
-    """The IANA zone the preferred time names ("weekday mornings, Paris time" → Europe/Paris), if any."""
-    return parse_preferred_time(message, place).zone
+def time_zone(message: str, home: Place | None = None) -> str | None:
+    """The IANA zone the preferred time names ("weekday mornings, Paris time" → Europe/Paris), else the zone
+    of where the person lives, if any."""
+    return parse_preferred_time(message, home).zone
 
 
 def looks_like_time(message: str) -> bool:
@@ -92,17 +113,15 @@ def looks_like_time(message: str) -> bool:
 def language_choice(message: str, tracker: Tracker) -> str | None:
     """The language chosen for the call, from a button or the words "English" / "français"."""
     for entity in (tracker.latest_message or {}).get("entities") or []:
-        if entity.get("entity") == "lead_language" and entity.get("value") in ("en", "fr"):
-            return str(entity["value"])
-    wants_fr, wants_en = bool(_WANTS_FRENCH.search(message)), bool(_WANTS_ENGLISH.search(message))
-    if wants_fr != wants_en:
-        return "fr" if wants_fr else "en"
-    return None
+        lang = supported(entity.get("value")) if entity.get("entity") == "lead_language" else None
+        if lang:
+            return lang
+    return named_language(message)
 
 
 def retention_days() -> int:
     """How long a lead is kept (LEADS_RETENTION_DAYS), as the consent question says."""
-    return int(load_settings().retention_days)
+    return get_settings().leads_retention_days
 
 
 def screening_summary(profile: Profile, on: dt.date, skipped: list[str]) -> dict[str, Any]:
@@ -116,26 +135,31 @@ def store_for(url: str) -> LeadStore:
     return LeadStore(url)
 
 
+def booking_lead(
+    details: dict[str, Any], consent_text: str, language: str, sender_id: str, screening: dict[str, Any]
+) -> NewLead:
+    """The confirmed booking form's details (each checked as it was typed) as a lead for the consultancy."""
+    return NewLead(
+        full_name=details["lead_name"],
+        email=details["lead_email"],
+        phone=details.get("lead_phone") or None,
+        language=details.get("lead_language") or language,
+        preferred_time=details.get("lead_time") or "",
+        time_zone=details.get("lead_time_zone"),
+        consent_text=consent_text,
+        sender_id=sender_id,
+        screening=screening,
+    )
+
+
 def save(
     details: dict[str, Any], consent_text: str, language: str, sender_id: str, screening: dict[str, Any]
 ) -> str:
-    """Stores the consented lead, then notifies the consultancy's webhook if one is set; the reference.
+    """Stores the consented lead, then notifies the consultancy's webhook if one is set (leads.capture_lead,
+    the path the webhook tests take); the reference.
 
     Blocking (database, then the webhook with its retries): the action runs it in a worker thread.
     """
-    settings = load_settings()
-    lead = store_for(settings.db_url).save(
-        NewLead(
-            full_name=details["lead_name"],
-            email=details["lead_email"],
-            phone=details.get("lead_phone") or None,
-            language=details.get("lead_language") or language,
-            preferred_time=details.get("lead_time") or "",
-            time_zone=details.get("lead_time_zone"),
-            consent_text=consent_text,
-            sender_id=sender_id,
-            screening=screening,
-        )
-    )
-    post_lead(lead, settings.webhook_url, timeout=settings.webhook_timeout, retries=settings.webhook_retries)
-    return str(lead.reference)
+    settings = get_settings()
+    lead = booking_lead(details, consent_text, language, sender_id, screening)
+    return capture_lead(lead, store_for(settings.leads_database_url), settings).lead.reference

@@ -2,7 +2,8 @@
 
 Rasa 3.6 calls `jsonschema.validate(reply, schema)` for each action call, which first re-checks the schema
 itself: py-spy put that at about 15% of the Rasa server's CPU per turn (benchmarks, `make bench`). The
-check is kept, with the same error, but the schema is compiled once.
+check is kept, with the same error, but the schema is compiled once: launch/rasa_patches.py puts
+``validate_action_result`` in place of Rasa's method when the Rasa server starts.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ def _validator() -> Any:
     return validator_for(schema)(schema)
 
 
-def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
+def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
+    """``RemoteAction._validate_action_result``: True, or jsonschema's ValidationError with Rasa's message."""
     try:
         _validator().validate(result)
     except ValidationError as error:
@@ -32,7 +34,3 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
         )
         raise
     return True
-
-
-def compile_action_response_check() -> None:
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]

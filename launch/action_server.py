@@ -3,8 +3,9 @@
 ``python -m rasa_sdk`` always listens on every interface (0.0.0.0), which would let anyone who can reach
 the machine run the assistant's actions (and save leads) directly. Only Rasa calls the action server, so
 it listens on ACTION_HOST (default 127.0.0.1) and ACTION_PORT; set ACTION_HOST=0.0.0.0 only when Rasa
-runs on another machine, behind a firewall. The server itself is rasa_sdk's, unchanged: /webhook,
-/actions and /health, rasa_sdk's logging options and plugins, and no CORS (no browser ever calls it).
+runs on another machine, behind a firewall. The server itself is rasa_sdk's: /webhook, /actions and
+/health, rasa_sdk's logging options and plugins, and no CORS (no browser ever calls it), with the patches
+of launch/rasa_patches.py installed first (log masking, fault guard, not-advice notice).
 """
 
 from __future__ import annotations
@@ -19,24 +20,36 @@ from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
 from rasa_sdk.endpoint import create_app, create_argument_parser, create_ssl_context
 from rasa_sdk.plugin import plugin_manager
 
-from launch.settings import current_settings
+from launch.rasa_patches import UnsupportedRasaVersion, install_action_server_patches
+from places.gazetteer import preload as preload_places
+from project_settings import SettingsError, get_settings
 
 logger = logging.getLogger(__name__)
 
 
 def argument_parser() -> argparse.ArgumentParser:
     """rasa_sdk's own options, with ``--interface`` added and the defaults taken from the settings."""
-    settings = current_settings()
+    settings = get_settings()
     parser = create_argument_parser()
-    parser.add_argument("-i", "--interface", default=settings["ACTION_HOST"],
+    parser.add_argument("-i", "--interface", default=settings.action_host,
                         help="address to listen on (default: ACTION_HOST)")
-    parser.set_defaults(port=int(settings["ACTION_PORT"]), actions="actions")
+    parser.set_defaults(port=settings.action_port, actions="actions")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Configure logging as ``python -m rasa_sdk`` does, then serve the actions on the chosen address."""
-    args = argument_parser().parse_args(argv)
+    try:
+        args = argument_parser().parse_args(argv)  # the settings are checked here, before any action runs
+    except SettingsError as exc:
+        sys.exit(f"Not starting the action server: {exc}.")
+    try:
+        install_action_server_patches()
+    except UnsupportedRasaVersion as exc:
+        sys.exit(f"Not starting the action server: {exc}.")
+    # The booking's place index, built before the first conversation: built on first use it held every
+    # conversation's actions for 2-3 s (make bench).
+    preload_places()
     logging.getLogger("matplotlib").setLevel(logging.WARN)
     utils.configure_colored_logging(args.loglevel)
     utils.configure_file_logging(logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file,

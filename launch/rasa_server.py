@@ -8,7 +8,8 @@ authentication and CORS set from the settings, the same way for scripts/run.sh a
 - RASA_CORS_ORIGINS (default empty: none): the origins a browser may call Rasa from.
 
 The arguments reach Rasa inside this process rather than on a command line, so the token and the JWT
-secret never show in the process list. ``--check`` only checks the settings (run.sh does it first).
+secret never show in the process list. ``--check`` only checks the settings and the Rasa version (run.sh
+does it first). Rasa's patches (launch/rasa_patches.py) are installed before Rasa starts.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-from launch.settings import SettingsError, current_settings, flag, listing
-from leads.masking import install_masking
+from launch.rasa_patches import UnsupportedRasaVersion, check_version, install_rasa_server_patches
+from project_settings import ProjectSettings, SettingsError, get_settings
 
 MIN_SECRET_CHARS = 16
 # PyJWT's signing methods; "none" (unsigned tokens) is deliberately not one of them.
@@ -27,12 +28,12 @@ JWT_METHODS = tuple(f"{family}{bits}" for family in ("HS", "RS", "ES", "PS") for
 _ORIGIN = re.compile(r"^https?://[^/\s,]+$")
 
 
-def api_arguments(settings: Mapping[str, str]) -> list[str]:
+def api_arguments(settings: ProjectSettings) -> list[str]:
     """``--enable-api`` with its authentication, or nothing when the API is off."""
-    if not flag(settings, "RASA_ENABLE_API"):
+    if not settings.rasa_enable_api:
         return []
-    token = settings.get("RASA_API_TOKEN", "").strip()
-    secret = settings.get("RASA_JWT_SECRET", "").strip()
+    token = settings.rasa_api_token or ""
+    secret = settings.rasa_jwt_secret or ""
     if not token and not secret:
         raise SettingsError("RASA_ENABLE_API is true but neither RASA_API_TOKEN nor RASA_JWT_SECRET is set: "
                             "refusing to open Rasa's HTTP API to anyone")
@@ -44,23 +45,23 @@ def api_arguments(settings: Mapping[str, str]) -> list[str]:
     if token:
         arguments += ["--auth-token", token]
     if secret:
-        method = settings.get("RASA_JWT_METHOD", "").strip()
+        method = settings.rasa_jwt_method
         if method not in JWT_METHODS:
             raise SettingsError(f"RASA_JWT_METHOD must be one of {', '.join(JWT_METHODS)}, not {method!r}")
         arguments += ["--jwt-secret", secret, "--jwt-method", method]
     return arguments
 
 
-def cors_arguments(settings: Mapping[str, str]) -> list[str]:
+def cors_arguments(settings: ProjectSettings) -> list[str]:
     """``--cors ORIGIN...`` for RASA_CORS_ORIGINS, or nothing (Rasa then sends no CORS headers)."""
-    origins = [origin.rstrip("/") for origin in listing(settings, "RASA_CORS_ORIGINS")]
+    origins = [origin.rstrip("/") for origin in settings.rasa_cors_origins]
     for origin in origins:
         if origin != "*" and not _ORIGIN.match(origin):
             raise SettingsError(f"RASA_CORS_ORIGINS: {origin!r} is not an origin like https://www.example.org")
     return ["--cors", *origins] if origins else []
 
 
-def rasa_run_arguments(settings: Mapping[str, str]) -> list[str]:
+def rasa_run_arguments(settings: ProjectSettings) -> list[str]:
     """The arguments the settings add to ``rasa run``; SettingsError if they are unsafe or wrong."""
     return api_arguments(settings) + cors_arguments(settings)
 
@@ -69,16 +70,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Check the settings, then run ``rasa run`` with the given arguments and those of the settings."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        extra = rasa_run_arguments(current_settings())
-    except SettingsError as exc:
+        extra = rasa_run_arguments(get_settings())
+        check_version("rasa")
+    except (SettingsError, UnsupportedRasaVersion) as exc:
         print(f"Not starting Rasa: {exc}.", file=sys.stderr)
         return 1
     if arguments == ["--check"]:
         return 0
     # No personal data in the logs: Rasa logs JSON (even in a terminal) so that the conversation fields can
-    # be redacted, and emails and phone numbers are masked everywhere (leads/masking*.py).
+    # be redacted, and emails and phone numbers are masked everywhere (privacy/log_masking.py).
     os.environ["FORCE_JSON_LOGGING"] = "1"
-    install_masking()
+    install_rasa_server_patches()
     from rasa.__main__ import main as rasa_main  # slow import: only once the settings are known to be fine
 
     sys.argv = ["rasa", "run", *arguments, *extra]

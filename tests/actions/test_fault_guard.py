@@ -10,10 +10,16 @@ from rasa_sdk import Action
 from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import ActionExecutionRejection
 
-import actions  # noqa: F401 - installs the guard, as the action server's import does
-from actions.texts import text
 from channels.action_timeout import request_timeout
+from i18n.catalog import text
+from launch.rasa_patches import install_action_server_patches
 from project_settings import action_timeout
+
+
+@pytest.fixture(autouse=True, scope="module")
+def patched_executor() -> None:
+    """rasa-sdk's executor with the patches launch.action_server installs (fault guard, first reply)."""
+    install_action_server_patches()
 
 
 class Failing(Action):

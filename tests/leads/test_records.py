@@ -1,4 +1,4 @@
-"""NewLead's checks, build_lead from the booking form's raw answers, the screening summary, references."""
+"""NewLead's checks, the screening summary, references."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from eligibility import Profile, assess
-from leads import LeadInputError, NewLead, build_lead, new_reference, normalise_reference, screening_summary
+from leads import LeadInputError, NewLead, new_reference, normalise_reference, screening_summary
 from leads.records import Lead
 from leads.reference import ALPHABET
 from tests.leads.conftest import new_lead
@@ -51,29 +51,6 @@ def test_consent_time_must_be_aware() -> None:
     assert new_lead(consent_at=datetime(2026, 1, 1, tzinfo=timezone.utc)).consent_at is not None
 
 
-def test_build_lead_reads_the_phone_where_they_live() -> None:
-    assert build_lead(**ANSWERS, phone="0551 23 45 67", place="Oran, Algérie").phone == "+213551234567"
-    assert build_lead(**ANSWERS, phone="514 872-0311", residence="quebec").phone == "+15148720311"
-    profile = Profile(residence="other_province")
-    assert build_lead(**ANSWERS, phone="(514) 872-0311", profile=profile).phone == "+15148720311"
-    as_dict = build_lead(**ANSWERS, phone="(514) 872-0311", profile={"residence": "quebec"})
-    assert as_dict.phone == "+15148720311"
-    assert build_lead(**ANSWERS, phone="  ").phone is None
-    with pytest.raises(LeadInputError) as caught:
-        build_lead(**ANSWERS, phone="0551 23 45 67")
-    assert (caught.value.field, caught.value.code) == ("phone", "phone_needs_country")
-
-
-def test_build_lead_preferred_time_and_zone() -> None:
-    lead = build_lead(**ANSWERS, preferred_time="après-midi heure de Montréal")
-    assert (lead.preferred_time, lead.time_zone) == ("après-midi heure de Montréal", "America/Toronto")
-    lead = build_lead(**ANSWERS, preferred_time="le matin", place="Alger")
-    assert lead.time_zone == "Africa/Algiers"
-    lead = build_lead(**ANSWERS, preferred_time="le matin")
-    assert (lead.preferred_time, lead.time_zone) == ("le matin", None)
-    assert build_lead(**ANSWERS).preferred_time == ""
-
-
 def test_screening_summary_from_objects_and_dicts() -> None:
     profile = Profile(residence="abroad", has_csq=True, csq_program="regular_skilled_worker", csq_valid=True,
                       pr_applied=True, pr_decision="none", has_invitation=True, application_complete=True)
@@ -86,7 +63,6 @@ def test_screening_summary_from_objects_and_dicts() -> None:
     assert set(criterion) == {"id", "kind", "status", "reason", "source"}
     assert criterion["reason"]["fr"] and criterion["source"].startswith("https://")
     assert screening_summary() == {}
-    assert build_lead(**ANSWERS, profile=profile, assessment=assessment).screening == summary
 
 
 def test_lead_to_dict() -> None:

@@ -7,13 +7,14 @@ import io
 import itertools
 import re
 from datetime import date, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
 from sqlalchemy.exc import OperationalError
 
 from eligibility import Profile, assess
-from leads import LeadInputError, LeadStore, build_lead, screening_summary
+from leads import LeadInputError, LeadStore, NewLead, screening_summary
 from leads.reference import ALPHABET
 from tests.leads.conftest import Clock, Tracker, new_lead
 
@@ -43,9 +44,10 @@ def test_save_and_read_back(store: LeadStore, clock: Clock) -> None:
 def test_full_screening_summary_round_trips(store: LeadStore) -> None:
     profile = Profile(residence="abroad", has_csq=True, csq_program="regular_skilled_worker", csq_valid=True)
     assessment = assess(profile, date(2026, 11, 24))
-    lead = build_lead(full_name="Awa Diop", email="awa.diop@exemple.sn", language="fr",
-                      consent_text="J'accepte.", phone="77 123 45 67", preferred_time="le matin",
-                      place="Dakar, Sénégal", sender_id="awa", profile=profile, assessment=assessment)
+    lead = NewLead(full_name="Awa Diop", email="awa.diop@exemple.sn", language="fr",
+                   consent_text="J'accepte.", phone="+221771234567", phone_typed="77 123 45 67",
+                   preferred_time="le matin", time_zone="Africa/Dakar", sender_id="awa",
+                   screening=screening_summary(profile, assessment))
     saved = store.save(lead)
     stored = store.get(saved.reference)
     assert stored is not None and stored.screening == screening_summary(profile, assessment)
@@ -185,3 +187,11 @@ def test_a_failing_tracker_store_leaves_the_lead_for_a_retry(store: LeadStore) -
     with pytest.raises(OperationalError):
         store.erase(reference=lead.reference, tracker_db_url="postgresql://nobody@127.0.0.1:1/x?connect_timeout=2")
     assert store.get(lead.reference) is not None
+
+
+def test_leads_survive_a_restart(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'sub' / 'leads.db'}"  # the folder is created
+    with LeadStore(url) as store:
+        reference = store.save(new_lead()).reference
+    with LeadStore(url) as store:
+        assert store.get(reference) is not None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from leads import LeadStore, build_lead, capture_lead, load_settings
+from leads import LeadStore, NewLead, capture_lead
 from privacy.log_masking import (
     PersonalDataFilter,
     install_masking,
@@ -17,6 +17,7 @@ from privacy.log_masking import (
     mask_text,
     uninstall_masking,
 )
+from project_settings import load_settings
 from tests.leads.conftest import Receiver, closed_port
 
 EMAIL = "marie.tremblay@example.com"
@@ -119,10 +120,10 @@ def test_save_and_failed_webhook_log_no_personal_data(tmp_path: Path, receiver: 
     url = receiver.url if failure == "server_error" else f"http://127.0.0.1:{closed_port()}/hook"
     settings = load_settings({"LEADS_DB_URL": f"sqlite:///{tmp_path / 'leads.db'}", "LEADS_WEBHOOK_URL": url,
                               "LEADS_WEBHOOK_RETRIES": "1", "LEADS_WEBHOOK_TIMEOUT": "1"})
-    lead = build_lead(full_name="Marie Tremblay", email=EMAIL, language="fr", consent_text="Oui",
-                      phone="06 12 34 56 78", place="Paris, France", preferred_time="le matin",
-                      sender_id="conversation-1")
-    with LeadStore(settings.db_url) as store:
+    lead = NewLead(full_name="Marie Tremblay", email=EMAIL, language="fr", consent_text="Oui",
+                   phone="+33612345678", phone_typed="06 12 34 56 78", preferred_time="le matin",
+                   time_zone="Europe/Paris", sender_id="conversation-1")
+    with LeadStore(settings.leads_database_url) as store:
         result = capture_lead(lead, store, settings, backoff=0.01)
         store.erase(email=EMAIL, tracker_db_url=f"sqlite:///{tmp_path / 'tracker.db'}")
     assert not result.webhook.delivered
