@@ -35,8 +35,11 @@ shell: train
 lint: install
 	$(VENV)/bin/ruff check .
 
+# tests/privacy also holds end-to-end privacy tests (make security): unit runs only its unit tests.
+PRIVACY_UNIT_TESTS := tests/privacy/test_log_masking.py tests/privacy/test_tracker_redaction.py
+
 unit: install
-	$(PY) -m pytest -q tests/engine tests/nlu tests/nlu_components tests/nlu_report tests/actions tests/leads tests/channels
+	$(PY) -m pytest -q tests/engine tests/nlu tests/nlu_components tests/nlu_report tests/actions tests/leads tests/channels tests/project_settings tests/launch $(PRIVACY_UNIT_TESTS)
 
 validate: install
 	$(RASA) data validate --fail-on-warnings
