@@ -14,7 +14,6 @@ keeps no contact detail in the browser's storage.
 from __future__ import annotations
 
 import asyncio
-from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -24,6 +23,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import lead_details
 from actions.answers import QUESTION_INTENTS
+from actions.ask_action import Message, ask_actions
 from actions.clock import today
 from actions.consent import consent_values
 from actions.conversation_state import (
@@ -36,9 +36,9 @@ from actions.conversation_state import (
     skipped_fields,
 )
 from actions.screening import resuming_after_interruption
-from actions.texts import entry, text
-from leads.config import load_settings
+from i18n.catalog import entry, text
 from privacy.tracker_redaction import redact_since
+from project_settings import get_settings
 
 # Consent first (Law 25): the form asks these in this order (domain.yml lists them the same way).
 LEAD_FIELDS = (
@@ -133,7 +133,8 @@ class ValidateBookingForm(Action):
         if requested == "lead_phone":
             if intent == "deny" or message.lower().strip(" .!") in SKIP_WORDS:
                 return {"lead_phone": ""}
-            phone = lead_details.phone(message, tracker.get_slot("residence"), tracker.get_slot("place"))
+            home = lead_details.home_place(tracker)
+            phone = lead_details.phone(message, tracker.get_slot("residence"), home)
             return {"lead_phone": phone} if phone else {}
         if requested == "lead_time":
             # A message that says when ("weekday mornings, Paris time") answers the question, whatever
@@ -144,7 +145,7 @@ class ValidateBookingForm(Action):
             command = intent in ("stop", "why_ask", "switch_language")
             if len(message) < 2 or command or (leave and not said_when):
                 return {}
-            zone = lead_details.time_zone(message, tracker.get_slot("place"))
+            zone = lead_details.time_zone(message, lead_details.home_place(tracker))
             return {"lead_time": message[:200], "lead_time_zone": zone}
         if requested == "lead_language":
             chosen = lead_details.language_choice(message, tracker)
@@ -163,32 +164,19 @@ def corrections(message: str, requested: str, tracker: Tracker) -> dict[str, Any
         if email:
             found["lead_email"] = email
     if requested != "lead_phone" and requested != "lead_time":
-        phone = lead_details.phone(message, tracker.get_slot("residence"), tracker.get_slot("place"))
+        phone = lead_details.phone(message, tracker.get_slot("residence"), lead_details.home_place(tracker))
         if phone:
             found["lead_phone"] = phone
     return found
 
 
-class AskForDetail(Action, ABC):
+def detail_question(detail: str, tracker: Tracker, lang: str) -> list[Message]:
     """Asks for one booking detail; the last question shows the summary first."""
-
-    @property
-    @abstractmethod
-    def detail(self) -> str:
-        """The booking slot this action asks for."""
-
-    def name(self) -> str:
-        return f"action_ask_{self.detail}"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        lang = language_of(tracker)
-        if self.detail == "lead_confirmed":
-            dispatcher.utter_message(text=summary(tracker, lang))
-        question = text(lang, f"booking.questions.{self.detail}.ask", **consent_values(lang))
-        dispatcher.utter_message(text=question, buttons=detail_buttons(lang, self.detail))
-        return []
+    messages: list[Message] = []
+    if detail == "lead_confirmed":
+        messages.append({"text": summary(tracker, lang)})
+    question = text(lang, f"booking.questions.{detail}.ask", **consent_values(lang))
+    return [*messages, {"text": question, "buttons": detail_buttons(lang, detail)}]
 
 
 def detail_buttons(lang: str, detail: str) -> list[dict[str, str]]:
@@ -223,11 +211,7 @@ def summary(tracker: Tracker, lang: str) -> str:
     return "\n".join(lines)
 
 
-def _ask_action(detail: str) -> type[AskForDetail]:
-    return type(f"AskFor_{detail}", (AskForDetail,), {"detail": detail, "__doc__": f"Asks for {detail}."})
-
-
-ASK_DETAIL_ACTIONS = {name: _ask_action(name) for name in LEAD_FIELDS}
+ASK_DETAIL_ACTIONS = ask_actions(LEAD_FIELDS, detail_question)
 
 
 class ActionSubmitBooking(Action):
@@ -281,7 +265,7 @@ async def forget_booking(tracker: Tracker) -> bool:
         return True
     try:
         changed = await asyncio.to_thread(
-            redact_since, load_settings().tracker_db_url, tracker.sender_id, since, LEAD_SLOTS
+            redact_since, get_settings().tracker_database_url, tracker.sender_id, since, LEAD_SLOTS
         )
     except Exception:  # noqa: BLE001 - the person is told; the traceback goes to the log
         lead_details.logger.exception("could not remove a cancelled booking's details from the conversation")

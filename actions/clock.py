@@ -1,15 +1,15 @@
 """Today's date for the assistant, in one place.
 
-The eligibility rules take the date as a parameter; the actions get it here. IMPPLUS_TODAY=YYYY-MM-DD
-pins it (tests, or replaying a past conversation).
+The eligibility rules take the date as a parameter; the actions get it here. The IMPPLUS_TODAY setting
+(YYYY-MM-DD) pins it (tests, or replaying a past conversation).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+
+from project_settings import get_settings
 
 
 def today() -> dt.date:
-    pinned = os.environ.get("IMPPLUS_TODAY")
-    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+    return get_settings().impplus_today or dt.date.today()

@@ -8,31 +8,30 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from actions.texts import text
-from leads.config import load_settings
-from project_settings import setting
+from i18n.catalog import text
+from project_settings import get_settings
 
 
 def webhook_recipient(webhook_url: str) -> str:
     """Who receives the webhook, as named in the consent: LEADS_WEBHOOK_RECIPIENT, else the URL's host."""
-    return setting("LEADS_WEBHOOK_RECIPIENT") or urlsplit(webhook_url).hostname or webhook_url
+    return get_settings().leads_webhook_recipient or urlsplit(webhook_url).hostname or webhook_url
 
 
 def consent_values(lang: str) -> dict[str, Any]:
     """The values every booking message may name: {consultancy}, {recipients}, {storage},
     {retention_days}, {tracker_retention_days} and {privacy_contact}."""
-    leads = load_settings()
-    consultancy = setting("CONSULTANCY_NAME")
-    if leads.webhook_url:
+    settings = get_settings()
+    consultancy = settings.consultancy_name
+    if settings.leads_webhook_url:
         recipients = text(lang, "booking.recipients_with_webhook", consultancy=consultancy,
-                          webhook_recipient=webhook_recipient(leads.webhook_url))
+                          webhook_recipient=webhook_recipient(settings.leads_webhook_url))
     else:
         recipients = text(lang, "booking.recipients", consultancy=consultancy)
     return {
         "consultancy": consultancy,
         "recipients": recipients,
-        "storage": setting("LEADS_STORAGE_LOCATION"),
-        "retention_days": leads.retention_days,
-        "tracker_retention_days": leads.tracker_retention_days,
-        "privacy_contact": setting("PRIVACY_CONTACT_EMAIL"),
+        "storage": settings.leads_storage_location,
+        "retention_days": settings.leads_retention_days,
+        "tracker_retention_days": settings.tracker_retention_days,
+        "privacy_contact": settings.privacy_contact_email,
     }

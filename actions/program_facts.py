@@ -12,10 +12,11 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from actions.language import detect_language
-from actions.texts import text
-from eligibility import Source, format_date, program_status, word
-from project_settings import number_setting
+from eligibility import Source, program_status, word
+from i18n.catalog import text
+from i18n.formatting import format_date
+from i18n.languages import detect_language
+from project_settings import get_settings
 
 PROGRAM_STATUS = "{program_status}"
 
@@ -33,7 +34,7 @@ def fill(template: str, on: dt.date, lang: str) -> tuple[str, tuple[Source, ...]
 
 def stale_after_days() -> int:
     """FACTS_STALE_AFTER_DAYS: a fact last checked longer ago than this is said to be possibly out of date."""
-    return int(number_setting("FACTS_STALE_AFTER_DAYS"))
+    return get_settings().facts_stale_after_days
 
 
 def numbered_sources(sources: Iterable[Source]) -> dict[str, int]:

@@ -18,8 +18,9 @@ import sqlalchemy as sa
 
 from benchmarks.baseline import BaselineProject
 from benchmarks.processes import first_answer
+from project_settings import config_files, load_settings
 from scripts.check_stores import lock_store_problem, tracker_store_problem
-from tests.servers import Assistant, default_settings, free_port
+from tests.servers import Assistant, free_port
 
 # How long a configuration may take to start before the benchmark gives up on it (the target is lower).
 START_TIMEOUT_SECONDS = 300.0
@@ -42,8 +43,8 @@ class Configuration:
         """Why this configuration cannot run on this machine (PostgreSQL or Redis missing), or None."""
         if self.profile != "scale-out":
             return None
-        settings = default_settings(self.profile)
-        return tracker_store_problem(settings["TRACKER_DB_URL"]) or lock_store_problem(settings)
+        settings = load_settings({}, config_files(self.profile))
+        return tracker_store_problem(settings.tracker_db_url) or lock_store_problem(settings)
 
 
 BASELINE = Configuration("baseline", "plain Rasa (rasa init)", None)

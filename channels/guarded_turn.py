@@ -17,11 +17,11 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from actions.language import DEFAULT_LANGUAGE, SUPPORTED, detect_language
-from actions.texts import text
 from channels.flood_limit import FloodLimit
 from channels.message_guard import MAX_MESSAGE_CHARS, guard_text
-from project_settings import number_setting
+from i18n.catalog import text
+from i18n.languages import conversation_language
+from project_settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +47,9 @@ class GuardedTurn:
     """Shared by the REST, socket.io and Telegram channels of one server."""
 
     def __init__(self, flood_limit: FloodLimit | None = None) -> None:
-        self.flood_limit = flood_limit or FloodLimit(
-            int(number_setting("FLOOD_MAX_MESSAGES")), number_setting("FLOOD_WINDOW_SECONDS")
-        )
+        settings = get_settings()
+        self.flood_limit = flood_limit or FloodLimit(settings.flood_max_messages,
+                                                     settings.flood_window_seconds)
 
     async def handle(self, raw_text: object, sender_id: str, output: OutputChannel, input_channel: str,
                      metadata: dict[str, Any] | None, on_new_message: OnNewMessage, agent: Any) -> None:
@@ -80,20 +80,14 @@ class GuardedTurn:
     @staticmethod
     async def _language(agent: Any, sender_id: str, metadata: dict[str, Any] | None, message: str) -> str:
         """The conversation's language as stored (when `agent` is given), else the message's, else the
-        channel's, else English."""
-        current = None
+        channel's, else the default (`i18n.languages.conversation_language`)."""
+        stored = None
         try:
             tracker = await agent.tracker_store.retrieve(sender_id) if agent else None
-            current = tracker.get_slot("language") if tracker else None
+            stored = tracker.get_slot("language") if tracker else None
         except Exception:  # the tracker store may be the part that is down
             logger.warning("Could not read the language of conversation %s.", sender_id)
-        if current not in SUPPORTED:
-            current = detect_language(message, None)
-        channel = str((metadata or {}).get("language") or "")[:2]
-        for lang in (current, channel):
-            if lang in SUPPORTED:
-                return str(lang)
-        return DEFAULT_LANGUAGE
+        return conversation_language(stored, message, channel=(metadata or {}).get("language"))
 
 
 def agent_of(request: Any) -> Any:

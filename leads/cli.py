@@ -4,7 +4,7 @@
 then conversations with no message for TRACKER_RETENTION_DAYS (`make purge` runs it).
 
 Reads LEADS_DB_URL and the tracker store (TRACKER_DB_URL, or TRACKER_DB_DIALECT + TRACKER_DB) like the
-assistant (see config.py). Exit status: 0 done; 1 nothing found, not confirmed, or a database error;
+assistant (see project_settings.py). Exit status: 0 done; 1 nothing found, not confirmed, or a database error;
 2 bad input. Errors are one line on stderr, never a traceback. ``list`` masks contact details (it is
 the command run with someone looking over your shoulder); ``show`` and ``export`` give them in full.
 """
@@ -22,10 +22,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from privacy.log_masking import mask_email, mask_phone
 from privacy.tracker_retention import TrackerPurge, purge_conversations
+from project_settings import ProjectSettings, SettingsError, get_settings, safe_url
 
-from .config import Settings, load_settings, safe_url
 from .emails import validate_email
-from .errors import ConfigError, LeadInputError
+from .errors import LeadInputError
 from .records import ErasureReport, Lead, utcnow
 from .reference import normalise_reference
 from .store import LeadStore
@@ -93,10 +93,10 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stdin:
     out = stdout or sys.stdout
     try:
         args = _parser().parse_args(argv)
-        settings = load_settings()
-        with LeadStore(settings.db_url) as store:
+        settings = get_settings()
+        with LeadStore(settings.leads_database_url) as store:
             return _COMMANDS[args.command](args, store, settings, out, stdin or sys.stdin)
-    except (UsageError, ConfigError, LeadInputError) as exc:
+    except (UsageError, SettingsError, LeadInputError) as exc:
         return _fail(USAGE_ERROR, _input_message(exc))
     except NotDone as exc:
         return _fail(NOT_DONE, str(exc))
@@ -124,14 +124,15 @@ def _database_problem(exc: SQLAlchemyError) -> str:
     return (orig.splitlines()[0] if orig else type(exc).__name__)[:200]
 
 
-def _list(args: argparse.Namespace, store: LeadStore, settings: Settings, out: TextIO, _: TextIO) -> int:
+def _list(args: argparse.Namespace, store: LeadStore, settings: ProjectSettings,
+          out: TextIO, _: TextIO) -> int:
     leads = store.recent(args.limit)
     if args.json:
         for lead in leads:
             out.write(json.dumps(_masked(lead), ensure_ascii=False) + "\n")
         return OK
     if not leads:
-        out.write(f"No leads in {safe_url(settings.db_url)}.\n")
+        out.write(f"No leads in {safe_url(settings.leads_database_url)}.\n")
         return OK
     rows = [("REFERENCE", "CREATED (UTC)", "NAME", "EMAIL", "PHONE", "LANG", "VERDICT", "TIME ZONE")]
     for lead in leads:
@@ -160,7 +161,7 @@ def _reference(text: str) -> str:
     return reference
 
 
-def _show(args: argparse.Namespace, store: LeadStore, _: Settings, out: TextIO, __: TextIO) -> int:
+def _show(args: argparse.Namespace, store: LeadStore, _: ProjectSettings, out: TextIO, __: TextIO) -> int:
     lead = store.get(_reference(args.reference))
     if lead is None:
         raise NotDone(f"no lead {_reference(args.reference)}")
@@ -203,7 +204,7 @@ def _screening_lines(screening: dict[str, Any], lang: str) -> list[str]:
     return lines
 
 
-def _export(args: argparse.Namespace, store: LeadStore, _: Settings, out: TextIO, __: TextIO) -> int:
+def _export(args: argparse.Namespace, store: LeadStore, _: ProjectSettings, out: TextIO, __: TextIO) -> int:
     if args.csv == "-":
         count = store.export_csv(out)
     else:
@@ -218,7 +219,8 @@ def _export(args: argparse.Namespace, store: LeadStore, _: Settings, out: TextIO
     return OK
 
 
-def _erase(args: argparse.Namespace, store: LeadStore, settings: Settings, out: TextIO, stdin: TextIO) -> int:
+def _erase(args: argparse.Namespace, store: LeadStore, settings: ProjectSettings,
+           out: TextIO, stdin: TextIO) -> int:
     if args.reference is not None:
         reference = _reference(args.reference)
         found = [lead for lead in [store.get(reference)] if lead]
@@ -235,19 +237,20 @@ def _erase(args: argparse.Namespace, store: LeadStore, settings: Settings, out: 
         out.flush()
         if stdin.readline().strip().lower() not in ("yes", "y", "oui", "o"):
             raise NotDone("not confirmed: nothing erased")
-    report = store.erase(tracker_db_url=settings.tracker_db_url, **kwargs)
+    report = store.erase(tracker_db_url=settings.tracker_database_url, **kwargs)
     out.write(_report_line("Erased", report) + "\n")
     return OK
 
 
-def _purge(args: argparse.Namespace, store: LeadStore, settings: Settings, out: TextIO, _: TextIO) -> int:
-    days = args.days or settings.retention_days
-    report = store.purge(days, tracker_db_url=settings.tracker_db_url)
+def _purge(args: argparse.Namespace, store: LeadStore, settings: ProjectSettings,
+           out: TextIO, _: TextIO) -> int:
+    days = args.days or settings.leads_retention_days
+    report = store.purge(days, tracker_db_url=settings.tracker_database_url)
     assert report.cutoff is not None
     out.write(_report_line("Purged", report) + f" (created before {report.cutoff:%Y-%m-%d %H:%M} UTC, "
               f"retention {days} days)\n")
     conversation_days = args.conversation_days or settings.tracker_retention_days
-    out.write(_purge_line(purge_conversations(settings.tracker_db_url, conversation_days, utcnow()),
+    out.write(_purge_line(purge_conversations(settings.tracker_database_url, conversation_days, utcnow()),
                           conversation_days) + "\n")
     return OK
 

@@ -15,7 +15,3 @@ class LeadInputError(ValueError):
         self.code = code
         self.detail = detail
         super().__init__(f"{field}: {code}" + (f" ({detail})" if detail else ""))
-
-
-class ConfigError(ValueError):
-    """A setting read from the environment has an unusable value; the message names the variable."""

@@ -45,7 +45,7 @@ def make_engine(url: str) -> Engine:
 
 
 class LeadStore:
-    """Leads in an SQL database, by SQLAlchemy URL (``LeadStore(load_settings().db_url)``)."""
+    """Leads in an SQL database, by SQLAlchemy URL (``LeadStore(get_settings().leads_database_url)``)."""
 
     def __init__(self, url: str, *, clock: Callable[[], datetime] = utcnow,
                  reference_factory: Callable[[], str] = new_reference) -> None:

@@ -6,16 +6,19 @@ this says in one line which one is missing and how to point at another. Exit sta
 
 from __future__ import annotations
 
-import os
 import sys
 
 import redis
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from project_settings import ProjectSettings, SettingsError, get_settings
 
-def tracker_store_problem(url: str) -> str | None:
-    """Why the SQL tracker store at `url` cannot be used, or None when it answers."""
+
+def tracker_store_problem(url: str | None) -> str | None:
+    """Why the SQL tracker store at `url` cannot be used, or None when it answers (or there is none)."""
+    if url is None:
+        return None
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return None
@@ -31,12 +34,12 @@ def tracker_store_problem(url: str) -> str | None:
     return None
 
 
-def lock_store_problem(settings: dict[str, str]) -> str | None:
+def lock_store_problem(settings: ProjectSettings) -> str | None:
     """Why the Redis lock store cannot be used, or None when it answers (or the lock store is in memory)."""
-    if settings.get("LOCK_STORE_TYPE", "in_memory") == "in_memory":
+    if settings.lock_store_type == "in_memory":
         return None
-    host, port = settings.get("LOCK_STORE_HOST", "localhost"), settings.get("LOCK_STORE_PORT", "6379")
-    client = redis.Redis(host=host, port=int(port), password=settings.get("LOCK_STORE_PASSWORD") or None,
+    host, port = settings.lock_store_host, settings.lock_store_port
+    client = redis.Redis(host=host, port=port, password=settings.lock_store_password,
                          socket_connect_timeout=3, socket_timeout=3)
     try:
         client.ping()
@@ -48,10 +51,14 @@ def lock_store_problem(settings: dict[str, str]) -> str | None:
 
 
 def main() -> int:
-    settings = dict(os.environ)
+    try:
+        settings = get_settings()
+    except SettingsError as exc:
+        print(f"{exc}.", file=sys.stderr)
+        return 1
     problems = [
         problem
-        for problem in (tracker_store_problem(settings["TRACKER_DB_URL"]), lock_store_problem(settings))
+        for problem in (tracker_store_problem(settings.tracker_db_url), lock_store_problem(settings))
         if problem
     ]
     for problem in problems:

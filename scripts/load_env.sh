@@ -1,19 +1,9 @@
-# Sourced by the start scripts: exports the settings of config/defaults.env, and of config/$PROFILE.env
-# over them when a profile is named. A variable already set in the environment always wins.
-load_env_file() {
-  local key value
-  while IFS='=' read -r key value; do
-    [[ -z "$key" || "$key" == \#* ]] && continue
-    [[ -n "${!key+x}" ]] || export "$key=$value"
-  done < "$1"
-}
+# Sourced by the start scripts: `load_settings [PROFILE]` exports every setting as project_settings.py reads
+# it (config/defaults.env, config/$PROFILE.env over it, the environment over both), checked first: a wrong
+# value stops the script with one line. Also what the processes need: PYTHONPATH and quiet libraries.
 load_settings() {
-  local profile="${1:-embedded}"
-  if [[ "$profile" != embedded ]]; then
-    [[ -f "config/$profile.env" ]] || { echo "Unknown profile '$profile' (no config/$profile.env)." >&2; return 1; }
-    load_env_file "config/$profile.env"
-  fi
-  load_env_file config/defaults.env
-  export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:${ACTION_PORT}/webhook}"
+  local exports
+  exports="$("${PY:-.venv/bin/python}" -m project_settings --profile "${1:-embedded}" --export)" || return 1
+  eval "$exports"
   export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=3
 }

@@ -2,7 +2,8 @@
 # Starts the action server, the Rasa server(s) and the demo web page, and stops them all on Ctrl-C or SIGTERM.
 #   scripts/run.sh             embedded profile: one Rasa server, SQLite tracker store, in-memory lock store
 #   scripts/run.sh scale-out   Rasa servers on each port of RASA_PORTS sharing PostgreSQL and Redis
-# Settings: config/defaults.env, config/<profile>.env over it, the environment over both.
+# Settings: config/defaults.env, config/<profile>.env over it, the environment over both, as
+# project_settings.py reads and checks them (scripts/load_env.sh exports its output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python

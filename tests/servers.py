@@ -13,7 +13,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from leads.config import read_env_file
+from project_settings import config_files, given_values
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -21,10 +21,7 @@ VENV_BIN = ROOT / ".venv" / "bin"
 
 def default_settings(profile: str = "embedded") -> dict[str, str]:
     """config/defaults.env, with config/<profile>.env over it: the files scripts/run.sh reads."""
-    settings = read_env_file(ROOT / "config" / "defaults.env")
-    if profile != "embedded":
-        settings.update(read_env_file(ROOT / "config" / f"{profile}.env"))
-    return settings
+    return given_values({}, config_files(profile))
 
 
 def free_port() -> int:

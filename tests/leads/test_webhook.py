@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from leads import LeadStore, capture_lead, load_settings, post_lead
+from leads import LeadStore, capture_lead, post_lead
+from project_settings import load_settings
 from tests.leads.conftest import Receiver, closed_port, new_lead
 
 

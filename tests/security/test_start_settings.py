@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from launch.rasa_server import rasa_run_arguments
-from launch.settings import SettingsError, current_settings
+from project_settings import SettingsError, load_settings
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +23,7 @@ TOKEN = "a" * 32
 
 def arguments(**settings: str) -> list[str]:
     """The `rasa run` arguments for config/defaults.env with these settings over it."""
-    return rasa_run_arguments(current_settings({**settings}))
+    return rasa_run_arguments(load_settings(settings))
 
 
 def test_defaults_add_nothing_no_api_no_cors() -> None:
