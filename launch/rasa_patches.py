@@ -78,6 +78,7 @@ def install_action_server_patches() -> None:
     install_masking()
     if "action_server" in _installed:
         return
+    # Imported here: the Rasa server, which imports this module too, must not import the actions.
     from rasa_sdk.executor import ActionExecutor
 
     from actions.fault_guard import guarded
