@@ -13,8 +13,8 @@ from actions.clock import today
 from actions.conversation_state import language_of, latest_intent, requested_field
 from actions.profile_updates import read_message
 from actions.program_facts import fill, source_lines
-from actions.texts import entry
 from eligibility import load_program
+from i18n.catalog import entry
 
 # The question intents this action answers: one answer each in actions/texts/<lang>.yml.
 QUESTION_INTENTS = tuple(entry("en", "answers"))

@@ -9,7 +9,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.booking import cancel_booking
 from actions.conversation_state import in_booking, in_screening, language_of, latest_intent, requested_field
-from actions.texts import entry, text
+from i18n.catalog import entry, text
 
 # Intent → message key for the replies that need no logic.
 REPLIES = {

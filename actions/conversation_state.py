@@ -6,16 +6,27 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.language import DEFAULT_LANGUAGE, SUPPORTED
 from eligibility import PROFILE_FIELDS, Profile
+from i18n.languages import conversation_language
 
 SCREENING_FORM = "screening_form"
 BOOKING_FORM = "booking_form"
 
 
 def language_of(tracker: Tracker) -> str:
-    lang = tracker.get_slot("language")
-    return lang if lang in SUPPORTED else DEFAULT_LANGUAGE
+    """The language to answer in: action_read_message has stored this turn's in the `language` slot."""
+    return conversation_language(tracker.get_slot("language"))
+
+
+def language_of_call(tracker: dict[str, Any]) -> str:
+    """The same from the tracker JSON of an action call, for code around the actions (the fault guard, the
+    not-advice notice): when the turn's language was never stored, the latest message and its channel tell."""
+    latest = tracker.get("latest_message") or {}
+    return conversation_language(
+        (tracker.get("slots") or {}).get("language"),
+        str(latest.get("text") or ""),
+        channel=(latest.get("metadata") or {}).get("language"),
+    )
 
 
 # A bare yes / no / "I don't know" sets or skips an answer by itself, so a weak guess of one of them is

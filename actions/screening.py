@@ -26,10 +26,10 @@ from actions.conversation_state import (
     requested_field,
     skipped_fields,
 )
-from actions.language import detect_language, requested_language
 from actions.profile_updates import read_message
-from actions.texts import entry, text
 from eligibility import PROFILE_FIELDS, assess
+from i18n.catalog import entry, text
+from i18n.languages import requested_language, supported, turn_language
 
 # Answers that should have filled the question asked; anything else (a question, small talk) is an
 # interruption after which the form simply asks again.
@@ -54,10 +54,10 @@ class ActionReadMessage(Action):
         current = tracker.get_slot("language")
         message_text = latest_text(tracker)
         intent = latest_intent(tracker)
+        requested = None
         if intent == "switch_language" and tracker.get_slot("requested_slot") != "lead_language":
-            lang = _language_entity(tracker) or requested_language(message_text, current)
-        else:
-            lang = detect_language(message_text, current) or current or _channel_language(tracker)
+            requested = _language_entity(tracker) or requested_language(message_text, current)
+        lang = turn_language(message_text, current, requested=requested, channel=_channel_language(tracker))
         if lang and lang != current:
             events.append(SlotSet("language", lang))
         if in_booking(tracker):
@@ -88,16 +88,15 @@ class ActionReadMessage(Action):
 def _language_entity(tracker: Tracker) -> str | None:
     """The language named by a button or widget switch: /switch_language{"language": "fr"}."""
     for entity in (tracker.latest_message or {}).get("entities") or []:
-        if entity.get("entity") == "language" and entity.get("value") in ("en", "fr"):
-            return str(entity["value"])
+        lang = supported(entity.get("value")) if entity.get("entity") == "language" else None
+        if lang:
+            return lang
     return None
 
 
 def _channel_language(tracker: Tracker) -> str | None:
     """A language the channel told us (e.g. the website widget's language switch), if any."""
-    metadata = (tracker.latest_message or {}).get("metadata") or {}
-    lang = str(metadata.get("language") or "")[:2].lower()
-    return lang if lang in ("en", "fr") else None
+    return supported(((tracker.latest_message or {}).get("metadata") or {}).get("language"))
 
 
 class ValidateScreeningForm(Action):

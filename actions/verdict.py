@@ -20,8 +20,9 @@ from rasa_sdk.types import DomainDict
 from actions.clock import today
 from actions.conversation_state import language_of, profile_of, skipped_fields
 from actions.program_facts import numbered_sources, page_of, source_lines
-from actions.texts import text
-from eligibility import Assessment, Criterion, Source, assess, format_list, load_program
+from eligibility import Assessment, Criterion, Source, assess, load_program
+from i18n.catalog import text
+from i18n.formatting import format_list
 
 FINAL_VERDICTS = frozenset({"eligible", "not_eligible", "not_yet", "unconfirmed"})
 

@@ -33,10 +33,10 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from channels.guarded_turn import shared_turn
+from i18n.languages import supported
 
 logger = logging.getLogger(__name__)
 
-LANGUAGES = ("en", "fr")
 # Session ids are the hex uuids this channel hands out; anything else gets a fresh one.
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 _TRUE = {"1", "true", "yes", "on"}
@@ -72,8 +72,8 @@ def clean_metadata(raw: Any) -> dict[str, Any]:
             return {}
     if not isinstance(raw, dict):
         return {}
-    language = str(raw.get("language") or "")[:2].lower()
-    return {"language": language} if language in LANGUAGES else {}
+    language = supported(raw.get("language"))
+    return {"language": language} if language else {}
 
 
 class OriginCheckedSocketIOInput(SocketIOInput):

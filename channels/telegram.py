@@ -37,11 +37,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.guarded_turn import agent_of, shared_turn
+from i18n.languages import SUPPORTED
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
-SUPPORTED_LANGUAGES = ("en", "fr")
 # The only updates the channel uses; asking Telegram for these alone spares it posting the rest.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 # Telegram's limits: a message's text, and a button's callback_data (in bytes).
@@ -178,7 +178,7 @@ def _is_number(value: Any) -> bool:
 def _language(user: Any) -> str | None:
     """The person's Telegram app language ("fr", "fr-CA"…), if it is one the assistant speaks."""
     code = str(_dict(user).get("language_code") or "").split("-")[0].lower()
-    return code if code in SUPPORTED_LANGUAGES else None
+    return code if code in SUPPORTED else None
 
 
 def _command(text: str, bot_username: str | None) -> str:

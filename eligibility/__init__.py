@@ -20,7 +20,6 @@ from .models import (
     Text,
 )
 from .program import ProgramData, cap_for, load_program, value
-from .render import format_date, format_list, format_number
 
 __all__ = [
     "Assessment",
@@ -41,9 +40,6 @@ __all__ = [
     "Text",
     "UnknownKeyError",
     "assess",
-    "format_date",
-    "format_list",
-    "format_number",
     "cap_for",
     "load_program",
     "program_status",

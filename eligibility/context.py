@@ -18,14 +18,17 @@ from datetime import date
 from operator import itemgetter
 from typing import Any
 
+from i18n.formatting import format_date, format_value
+from i18n.languages import SUPPORTED
+from i18n.placeholders import Lookup, fill, placeholders
+
 from .errors import DataFileError
 from .fields import domain
 from .models import Criterion, DatedValue, Note, Source, Text
 from .program import ProgramData, as_date
 from .questions import BLOCKS, FOLDS, NOTHING_ELSE, BlockEntry, analyse_block, some_summary
-from .render import fill, format_date, format_value, placeholders
 from .rules import RULES, Rule, final_verdict, status_of, with_status
-from .texts import NoteText, Texts, Wording, load_texts
+from .wording import NoteText, Texts, Wording, load_texts
 
 MAX_CONTEXTS = 512  # distinct dates kept per program; a server mostly sees "today"
 MAX_OUTLOOKS = 65_536  # memoised outlooks per date (keyed by partial answers, no identities)
@@ -214,16 +217,15 @@ class Context:
 
     def _word(self, text: Text, where: str) -> Text:
         """Fill a text's {placeholders} with program values in force on this date."""
-        lookup = self._lookup(where)
-        return Text.construct(en=fill(text.en, "en", lookup), fr=fill(text.fr, "fr", lookup))
+        return Text.construct(**{lang: fill(text.in_(lang), self._lookup(where, lang)) for lang in SUPPORTED})
 
     def word(self, template: str, lang: str, where: str) -> tuple[str, tuple[Source, ...]]:
         """One language's text with its {placeholders} filled for this date, and the facts it used."""
         used = _unique(source_of(self.program.value(key, self.on)) for key, _ in placeholders(template))
-        return fill(template, lang, self._lookup(where)), used
+        return fill(template, self._lookup(where, lang)), used
 
-    def _lookup(self, where: str) -> Callable[[str, str | None, str], str]:
-        def lookup(key: str, attr: str | None, lang: str) -> str:
+    def _lookup(self, where: str, lang: str) -> Lookup:
+        def lookup(key: str, attr: str | None) -> str:
             if key not in self.program:
                 raise DataFileError(self.texts.path, where, f"{{{key}}} names no program key")
             entry = self.program.value(key, self.on)

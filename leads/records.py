@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from i18n.languages import SUPPORTED
+
 from .emails import validate_email
 from .errors import LeadInputError
 from .names import validate_full_name
 from .phones import validate_phone
 from .zones import canonical_zone
 
-LANGUAGES = ("en", "fr")
 MAX_PREFERRED_TIME = 200
 MAX_SENDER_ID = 255
 
@@ -48,7 +49,7 @@ class NewLead:
         set_ = object.__setattr__  # frozen: normalised values are set once, here
         set_(self, "full_name", validate_full_name(self.full_name))
         set_(self, "email", validate_email(self.email))
-        if self.language not in LANGUAGES:
+        if self.language not in SUPPORTED:
             raise LeadInputError("language", "language_unknown")
         if not (self.consent_text or "").strip():
             raise LeadInputError("consent", "consent_missing")

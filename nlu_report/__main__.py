@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from i18n.languages import SUPPORTED
 from nlu_report.entities import entity_scores
-from nlu_report.examples import HELDOUT, LANGUAGES, ROOT, case_language, entity_cases, heldout_examples
+from nlu_report.examples import HELDOUT, ROOT, case_language, entity_cases, heldout_examples
 from nlu_report.report import build_language_report, write_summary
 
 
@@ -46,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         return entity_scores([cases[i] for i in indices], [case_parses[i].facts for i in indices])
 
     languages: dict[str, dict[str, Any]] = {}
-    for lang in LANGUAGES:
+    for lang in SUPPORTED:
         pairs = heldout_examples(HELDOUT[lang])
         texts = [text for text, _ in pairs]
         parses = parse_all(agent, texts)
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = {
         "model": str(model.relative_to(ROOT)) if model.is_relative_to(ROOT) else str(model),
         "generated": dt.datetime.now().isoformat(timespec="seconds"),
-        "intent_data": {lang: str(HELDOUT[lang].relative_to(ROOT)) for lang in LANGUAGES},
+        "intent_data": {lang: str(HELDOUT[lang].relative_to(ROOT)) for lang in SUPPORTED},
         "entity_data": "tests/nlu_components/test_fact_cases.py (CASES)",
         "entity_extra": {name: {k: v for k, v in scores.items() if k not in ("per_field", "failures")}
                          | {"failed_cases": len(scores["failures"])} for name, scores in extra.items()},

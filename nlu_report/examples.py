@@ -7,11 +7,10 @@ from pathlib import Path
 
 import yaml
 
-from actions.language import detect_language
+from i18n.languages import SUPPORTED, detect_language
 
 ROOT = Path(__file__).resolve().parents[1]
-LANGUAGES = ("en", "fr")
-HELDOUT = {lang: ROOT / "tests" / "nlu" / f"heldout_{lang}.yml" for lang in LANGUAGES}
+HELDOUT = {lang: ROOT / "tests" / "nlu" / f"heldout_{lang}.yml" for lang in SUPPORTED}
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ ENTITY_NOTE = (
     "The held-out sets carry no entity annotations, so entity F1 is measured on the extractor's "
     "fact-annotated cases (CASES of tests/nlu_components/test_fact_cases.py, and NO_PLACE_MESSAGES of "
     "test_fact_no_false_places.py, which must give no residence nor place), parsed through the trained "
-    "model and split by language with actions.language.detect_language (\"neutral\": no clear language, "
+    "model and split by language with i18n.languages.detect_language (\"neutral\": no clear language, "
     "e.g. \"QC\"). These cases were written with the extractor's rules and are enforced by its unit "
     "tests, so this is a regression score, not a held-out one: below 1.0 means those tests fail. Only the "
     "fields a case names (expected or forbidden) are judged; a wrong value counts as a false positive and "

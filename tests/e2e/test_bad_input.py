@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from actions.texts import text
 from channels.message_guard import MAX_MESSAGE_CHARS
+from i18n.catalog import text
 from tests.servers import Assistant
 
 # Nothing left to understand once cleaned, or not text at all: no reply.

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 import socketio
 
-from actions.texts import text
 from channels.message_guard import MAX_MESSAGE_CHARS
+from i18n.catalog import text
 from tests.e2e.test_bad_input import BAD_MESSAGES
 from tests.servers import Assistant
 

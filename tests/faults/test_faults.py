@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from actions.texts import text
+from i18n.catalog import text
 from tests.e2e.test_conversations import texts
 from tests.servers import Assistant
 

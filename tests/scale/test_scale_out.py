@@ -11,7 +11,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from actions.texts import text
+from i18n.catalog import text
 from tests.scale.conftest import TrackerEvents
 from tests.servers import Assistant
 

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from actions.texts import entry, text
+from i18n.catalog import entry, text
 from tests.servers import Assistant
 from tests.telegram.fake_bot_api import FakeBotAPI
 from tests.telegram.telegram_chat import TelegramChat, post_update

@@ -25,7 +25,7 @@ import pytest
 import socketio
 from playwright.sync_api import Locator, Page, expect
 
-from actions.texts import text
+from i18n.catalog import text
 from tests.servers import ROOT, VENV_BIN, Assistant, free_port
 from tests.web.conftest import PHONE, BrowserTab
 

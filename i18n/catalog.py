@@ -1,8 +1,10 @@
-"""The assistant's bilingual messages, read from actions/texts/<lang>.yml.
+"""The assistant's bilingual messages, read from i18n/messages/<lang>.yml.
 
 Messages live in data files so a translator or the consultancy can change wording without touching code;
-both files must have the same keys (tests/actions/test_texts.py checks). Each catalog names who may give
-immigration advice once, in `terms.advisor`; every `{advisor}` in it is that term.
+both files must have the same keys (tests/i18n/test_catalog.py checks). Each catalog names who may give
+immigration advice once, in `terms.advisor`; every `{advisor}` in it is that term. Placeholders are
+written as everywhere else (`i18n.placeholders`): `{name}` for a value the caller gives, `{key}` or
+`{key.attribute}` for a program fact the engine fills in.
 """
 
 from __future__ import annotations
@@ -13,17 +15,16 @@ from typing import Any
 
 import yaml
 
-from actions.language import DEFAULT_LANGUAGE, SUPPORTED
+from i18n.languages import DEFAULT_LANGUAGE, supported
+from i18n.placeholders import fill_values
 
-TEXTS_DIR = Path(__file__).parent / "texts"
+MESSAGES_DIR = Path(__file__).parent / "messages"
 TERMS = ("advisor",)
 
 
 def _with_terms(node: Any, terms: dict[str, str]) -> Any:
     if isinstance(node, str):
-        for name, term in terms.items():
-            node = node.replace("{" + name + "}", term)
-        return node
+        return fill_values(node, terms, keep_others=True)
     if isinstance(node, dict):
         return {key: _with_terms(value, terms) for key, value in node.items()}
     if isinstance(node, list):
@@ -34,19 +35,18 @@ def _with_terms(node: Any, terms: dict[str, str]) -> Any:
 @cache
 def catalog(lang: str) -> dict[str, Any]:
     """The whole message catalog of one language, its terms filled in."""
-    if lang not in SUPPORTED:
-        lang = DEFAULT_LANGUAGE
-    with open(TEXTS_DIR / f"{lang}.yml", encoding="utf-8") as handle:
+    with open(MESSAGES_DIR / f"{supported(lang) or DEFAULT_LANGUAGE}.yml", encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)
     return _with_terms(raw, {name: raw["terms"][name] for name in TERMS})
 
 
 def text(lang: str, path: str, **values: Any) -> str:
-    """The message at dotted `path` (e.g. "questions.residence.ask"), with `values` filled in."""
+    """The message at dotted `path` (e.g. "questions.residence.ask"), with `values` filled in; without
+    values, any program facts it names are left for the engine to fill."""
     node = entry(lang, path)
     if not isinstance(node, str):
         raise TypeError(f"{path} is not a message in {lang}.yml")
-    return node.format(**values) if values else node
+    return fill_values(node, values) if values else node
 
 
 def entry(lang: str, path: str) -> Any:

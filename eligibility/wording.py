@@ -1,5 +1,6 @@
-"""Loads the bilingual texts (criterion reasons, alternatives, caveats) and checks them against the rules
-and the program data, so a missing translation or a misspelt key fails at load, not in a conversation.
+"""Loads the engine's bilingual wording (criterion reasons, alternatives, caveats, in data/texts.yaml) and
+checks it against the rules and the program data, so a missing translation or a misspelt key fails at load,
+not in a conversation. The texts name program facts as placeholders (`i18n.placeholders`).
 """
 
 from __future__ import annotations
@@ -9,13 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from i18n.languages import SUPPORTED
+from i18n.placeholders import placeholders, stray_braces
+
 from .errors import DataFileError
 from .models import Text
 from .program import DATA_DIR, ProgramData, parse_text, read_yaml
-from .render import ATTRIBUTES, placeholders, stray_braces
 from .rules import RULES, STATUSES, status_of
 
 DEFAULT_TEXTS = DATA_DIR / "texts.yaml"
+
+# {key.attribute}: effective / until: the in-force entry's first and last day; year: its first year; note;
+# last_checked; first / first_year: the key's first value ever and its year (e.g. the first year's cap).
+ATTRIBUTES: tuple[str, ...] = ("effective", "until", "note", "last_checked", "year", "first", "first_year")
 
 # The notes the engine knows how to choose (see eligibility.notes); the file must word each of them.
 ALTERNATIVE_IDS: tuple[str, ...] = ("bowp_quebec", "public_policy_2026", "get_csq_first", "pnp")
@@ -150,7 +157,7 @@ def _wording(path: Path, program: ProgramData, where: str, raw: Any, variants: t
     if not isinstance(raw, dict):
         raise DataFileError(path, where, "expected a text {en, fr} or {switch, before, after}")
     switch = raw.get("switch")
-    if switch is None and variants == ("text",) and set(raw) <= {"en", "fr"}:
+    if switch is None and variants == ("text",) and set(raw) <= set(SUPPORTED):
         return Wording({"text": _text(path, program, where, raw)}, None)
     if switch is not None:
         variants = ("before", "after")
@@ -171,7 +178,7 @@ def _wording(path: Path, program: ProgramData, where: str, raw: Any, variants: t
 
 def _text(path: Path, program: ProgramData, where: str, raw: Any) -> Text:
     text = parse_text(path, where, raw)
-    for lang in ("en", "fr"):
+    for lang in SUPPORTED:
         body = text.in_(lang)
         if stray_braces(body):
             raise DataFileError(path, f"{where}.{lang}", "unbalanced or invalid {placeholder}")

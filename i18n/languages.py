@@ -1,8 +1,10 @@
-"""Which language a person writes in, and when a message is clear enough to switch.
+"""The assistant's languages, which one a person writes in, and which one a conversation is in.
 
-The assistant answers in the person's language and keeps it across short replies ("ok", "oui", "3"):
-only a message with a clear majority of French or English marker words changes it, or an explicit
-request ("in English please", "en français svp").
+The assistant answers in the person's language and keeps it across short replies ("ok", "oui", "3"): only
+an explicit request ("in English please", "en français svp") or a message with a clear majority of French
+or English marker words changes it. Every part that must answer in the person's language (the actions,
+the channels' apologies, the action server's fault guard) goes through `conversation_language`, so they
+all follow one order.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-SUPPORTED = ("en", "fr")
+SUPPORTED: tuple[str, ...] = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
 
 # Function words and frequent words that are distinctive of one language. Words shared by both
@@ -31,9 +33,21 @@ _FR_MARKERS = frozenset(
     c'est n'ai n'est ça est-ce qu'est-ce admissible déposé reçu valide ans année années svp
     chu pis pantoute tsé""".split()
 )
-_SWITCH_TO_FR = re.compile(r"\b(fran[cç]ais|french|francais)\b", re.I)
-_SWITCH_TO_EN = re.compile(r"\b(english|anglais)\b", re.I)
 _WORD = re.compile(r"[a-zàâäçéèêëîïôöûùüÿœæ]+(?:'[a-zàâäçéèêëîïôöûùüÿœæ]+)?", re.I)
+
+# A language named in words, in either language. A bare code ("fr", "en") counts only when no language
+# is named, since "en" is also the French for "in" ("en français" asks for French).
+_NAMES = {
+    "fr": re.compile(r"\b(fran[cç]ais|french)\b", re.I),
+    "en": re.compile(r"\b(english|anglais)\b", re.I),
+}
+_CODES = {lang: re.compile(rf"\b{lang}\b", re.I) for lang in SUPPORTED}
+
+
+def supported(code: object) -> str | None:
+    """The supported language a code stands for ("fr", "fr-CA", "FR"), or None."""
+    lang = str(code or "")[:2].lower()
+    return lang if lang in SUPPORTED else None
 
 
 def _words(text: str) -> list[str]:
@@ -73,22 +87,38 @@ def detect_language(text: str, current: str | None = None) -> str | None:
     return None
 
 
+def named_language(text: str) -> str | None:
+    """The one language a message names ("in English please", "en français", "fr"), or None when it names
+    none or both. Reads both a request to switch and the answer to "which language for the call?"."""
+    for patterns in (_NAMES, _CODES):
+        named = [lang for lang, pattern in patterns.items() if pattern.search(text)]
+        if named:
+            return named[0] if len(named) == 1 else None
+    return None
+
+
 def requested_language(text: str, current: str | None) -> str:
     """The language asked for by a "switch language" request; without a name, the other one."""
-    wants_fr = bool(_SWITCH_TO_FR.search(text))
-    wants_en = bool(_SWITCH_TO_EN.search(text))
-    if wants_fr and not wants_en:
-        return "fr"
-    if wants_en and not wants_fr:
-        return "en"
-    return "en" if current == "fr" else "fr"
+    return named_language(text) or ("en" if current == "fr" else "fr")
 
 
-def language_of_call(tracker: dict) -> str:
-    """The language to answer in, from the tracker JSON of an action call: the conversation's language,
-    else the one its latest message is written in, else the default."""
-    current = (tracker.get("slots") or {}).get("language")
-    if current in SUPPORTED:
-        return str(current)
-    latest = str((tracker.get("latest_message") or {}).get("text") or "")
-    return detect_language(latest, None) or DEFAULT_LANGUAGE
+def turn_language(
+    message: str, current: str | None, *, requested: str | None = None, channel: str | None = None
+) -> str | None:
+    """The conversation's language once `message` is read, or None when nothing tells.
+
+    In this order: a language the person asked for, the language the message is clearly written in
+    (a margin of two marker words against `current`), the conversation's `current` language, the
+    language the channel reports (a website page's, a Telegram account's).
+    """
+    for lang in (requested, detect_language(message, supported(current)), current, channel):
+        found = supported(lang)
+        if found:
+            return found
+    return None
+
+
+def conversation_language(stored: str | None, message: str = "", *, channel: str | None = None) -> str:
+    """The language to answer in: the one the conversation stored for this turn, else what the message
+    and the channel tell (`turn_language`, for a turn whose language was never stored), else the default."""
+    return supported(stored) or turn_language(message, None, channel=channel) or DEFAULT_LANGUAGE

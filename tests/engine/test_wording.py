@@ -12,9 +12,9 @@ import re
 import pytest
 
 from eligibility import Text, assess, load_program
-from eligibility.context import Context
+from eligibility.dated_context import Context
 from eligibility.rules import RULES
-from eligibility.texts import load_texts
+from eligibility.wording import load_texts
 from tests.engine.conftest import KEY_DATES
 
 # The checker's reading, as the brief states it.
