@@ -6,7 +6,7 @@ from email_validator import EmailNotValidError
 from email_validator import validate_email as _validate
 
 from .errors import LeadInputError
-from .text import clean
+from .typed_text import clean
 
 MAX_LENGTH = 254  # RFC 5321 path limit
 

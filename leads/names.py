@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from .errors import LeadInputError
-from .text import clean
+from .typed_text import clean
 
 MIN_LENGTH = 2
 MAX_LENGTH = 100

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import NumberParseException, ValidationResult
 
+from places.gazetteer import Place
+
 from .errors import LeadInputError
-from .text import clean
+from .typed_text import clean
 
 MAX_TYPED = 64
 _REASONS = {
@@ -39,7 +41,7 @@ class Phone:
 def validate_phone(text: str, region: str | None = None) -> Phone:
     """The number in E.164, or LeadInputError with a code.
 
-    ``region`` (ISO code, e.g. from ``guess_region``) is how a number without "+" is read: "06 12 34 56 78"
+    ``region`` (ISO code, e.g. from ``home_region``) is how a number without "+" is read: "06 12 34 56 78"
     is French with region "FR". Codes: ``phone_empty``, ``phone_not_a_number``, ``phone_needs_country``
     (no "+" and no region), ``phone_too_short``, ``phone_too_long``, ``phone_country_code``,
     ``phone_invalid`` (possible length but no such number).
@@ -66,3 +68,15 @@ def validate_phone(text: str, region: str | None = None) -> Phone:
         raise LeadInputError("phone", "phone_invalid")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return Phone(e164=e164, typed=typed, region=phonenumbers.region_code_for_number(number))
+
+
+def home_region(home: Place | None, residence: str | None = None) -> str | None:
+    """The ISO region to read a phone number without "+" in: the country the person lives in.
+
+    ``residence`` is the engine's field ("quebec" and "other_province" mean Canada); ``home`` is the
+    place the extractor found (its country, from the place index). None if unknown.
+    """
+    if residence in ("quebec", "other_province"):
+        return "CA"
+    return (home.country or None) if home is not None else None
+

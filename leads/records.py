@@ -8,12 +8,12 @@ from datetime import datetime, timezone
 from typing import Any
 
 from i18n.languages import SUPPORTED
+from places.iana_zones import canonical_zone
 
 from .emails import validate_email
 from .errors import LeadInputError
 from .names import validate_full_name
 from .phones import validate_phone
-from .zones import canonical_zone
 
 MAX_PREFERRED_TIME = 200
 MAX_SENDER_ID = 255

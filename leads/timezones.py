@@ -3,8 +3,9 @@
 "weekday mornings, Paris time" → Europe/Paris; "après-midi heure de Montréal" → America/Toronto;
 "EST" → America/Toronto; "UTC+1" → Etc/GMT-1; "heure de l'Est" → America/Toronto; "le soir" → None.
 Clues are tried from the most explicit to the least: an IANA name, a UTC/GMT offset, an abbreviation,
-a phrase (data/timezones.yml), then a place (places.py) named in a pattern such as "X time",
-"heure de X" or "in X", alone in a part of the answer, or capitalised anywhere.
+a phrase (data/timezones.yml), then a place of the shared place index (places/) named in a pattern such as
+"X time", "heure de X" or "in X", alone in a part of the answer, or capitalised anywhere. When the answer
+names no zone, the zone of where the person lives (the extractor's place, given by the caller) is used.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from i18n.text_folding import fold
+from places.gazetteer import Place
+from places.iana_zones import canonical_zone
+from places.lookup import find_place
+
 from .datafiles import load_data
 from .errors import LeadInputError
-from .places import Place, find_place, time_words
-from .text import clean, fold
-from .zones import canonical_zone
+from .typed_text import clean
 
 MAX_LENGTH = 200
 MAX_PLACE_WORDS = 4
@@ -58,8 +62,15 @@ class _Found:
     source: str
 
 
-def parse_preferred_time(text: str, place: str | None = None) -> PreferredTime:
-    """The preferred time as typed plus its zone; ``place`` (where they live) is the fallback zone.
+@lru_cache(maxsize=1)
+def time_words() -> frozenset[str]:
+    """Folded words about when, not where (data/timezones.yml); never place names."""
+    words = load_data("timezones.yml")["time_words"]
+    return frozenset(w for text in words.values() for w in fold(text).split())
+
+
+def parse_preferred_time(text: str, home: Place | None = None) -> PreferredTime:
+    """The preferred time as typed plus its zone; ``home`` (where they live) gives the fallback zone.
 
     Raises LeadInputError ``time_empty`` or ``time_too_long``; an answer with no zone is not an error.
     """
@@ -69,10 +80,8 @@ def parse_preferred_time(text: str, place: str | None = None) -> PreferredTime:
     if len(typed) > MAX_LENGTH:
         raise LeadInputError("preferred_time", "time_too_long")
     found = find_zone(typed)
-    if found is None and place:
-        home = _place_zone(place)
-        if home is not None:
-            found = _Found(home[0], home[1], "residence")
+    if found is None and home is not None and home.timezone:
+        found = _Found(home.timezone, home.display, "residence")
     if found is None:
         return PreferredTime(typed, None)
     return PreferredTime(typed, found.zone, found.matched, found.source)
@@ -217,17 +226,10 @@ def _capitalised_place(text: str) -> _Found | None:
 
 
 def _zone_of(name: str) -> _Found | None:
-    place: Place | None = find_place(name)
-    if place is None or place.zone is None:
+    """The zone of a place named ``name`` as a whole, in the shared index (never a word about when)."""
+    if fold(name) in time_words():
         return None
-    return _Found(place.zone, place.name, "place")
-
-
-def _place_zone(place: str) -> tuple[str, str] | None:
-    """The zone of where the person lives ("Paris, France"): the most precise part that has one."""
-    parts = [p for p in re.split(r"[,;/()]", place) if p.strip()]
-    for part in [place, *parts]:
-        found = find_place(part)
-        if found is not None and found.zone is not None:
-            return found.zone, found.name
-    return None
+    place = find_place(name)
+    if place is None or place.timezone is None:
+        return None
+    return _Found(place.timezone, place.display.split(",")[0], "place")  # "Paris, France" → Paris

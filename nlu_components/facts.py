@@ -5,7 +5,7 @@ the original text. It only reports what the message literally says; implications
 fields (a valid CSQ implies having one...) are the caller's business. Bare "yes"/"no" answers
 give no facts either: only the caller knows which question they answer.
 
-The patterns live in `data/fact_patterns.json` (see its `_doc`), places in `places.py`; this
+The patterns live in `data/fact_patterns.json` (see its `_doc`), the residence in `residence.py`; this
 module compiles the patterns into a spaCy `Matcher` over a blank pipeline and then decides, for
 every match, whether the clause negates it, asks it as a question, or only wishes it.
 """
@@ -22,31 +22,29 @@ from typing import Any
 
 from spacy.matcher import Matcher
 
-from nlu_components import places
-from nlu_components.context import FIRST_PERSON, SECOND_PERSON, MessageContext
+from eligibility.fields import FIELD_VALUES as PROFILE_VALUES
+from eligibility.fields import PROFILE_FIELDS
+from i18n.text_folding import fold, fold_with_index
+from nlu_components import residence as residences
+from nlu_components.clause_scope import FIRST_PERSON, SECOND_PERSON, MessageContext
 from nlu_components.nlp import get_nlp, make_doc
-from nlu_components.text_folding import fold, fold_with_index
+from places.gazetteer import Place, stop_words
 
 PATTERN_FILE = Path(__file__).parent / "data" / "fact_patterns.json"
 
-FIELDS = (
+# The order of facts that start at the same word ("AI pilot CSQ": csq_program, then has_csq); a profile
+# field not named here comes after these, in the engine's order.
+_SAME_START_ORDER = (
     "residence", "place", "status_in_canada", "csq_program", "has_csq", "csq_valid", "has_invitation",
     "application_complete", "pr_applied", "pr_decision", "pr_filed_while_csq_valid",
 )
+FIELDS = (*_SAME_START_ORDER, *(name for name in PROFILE_FIELDS if name not in _SAME_START_ORDER))
 _BOOL = ("true", "false")
-# The values each field's entities may take (the strings of eligibility/fields.py's FIELD_VALUES;
-# "place" is free text). Pattern groups are checked against this when they are loaded.
+# The values each field's entities may take: the engine's (eligibility/fields.py) as entity strings
+# ("true" / "false"); "place" is free text. Pattern groups are checked against this when they are loaded.
 FIELD_VALUES: dict[str, tuple[str, ...]] = {
-    "residence": ("quebec", "other_province", "abroad"),
-    "status_in_canada": ("work_or_study_permit", "visitor", "none"),
-    "has_csq": _BOOL,
-    "csq_program": ("regular_skilled_worker", "pstq", "ai_it_vfx_pilot", "peq", "other"),
-    "csq_valid": _BOOL,
-    "pr_applied": _BOOL,
-    "pr_decision": ("none", "approved", "refused"),
-    "pr_filed_while_csq_valid": _BOOL,
-    "has_invitation": _BOOL,
-    "application_complete": _BOOL,
+    name: tuple(_BOOL[0] if v is True else _BOOL[1] if v is False else str(v) for v in values)
+    for name, values in PROFILE_VALUES.items()
 }
 # Default `if_negated` of a group whose value is one of these ("no work permit" = no status).
 DEFAULT_NEGATED = {"true": "false", "false": "true", "work_or_study_permit": "none"}
@@ -96,6 +94,7 @@ class Fact:
     start: int
     end: int
     text: str
+    place: Place | None = None  # residence and place facts: the index entry (country, time zone)
 
 
 @dataclass(frozen=True)
@@ -250,7 +249,7 @@ def _load_groups() -> tuple[dict[str, list[str]], dict[str, list[str]], list[tup
 FILLER_CLASSES = ("FILL", "FILLP", "FILLV", "PRON", "BE", "ON", "ALL", "STATUSVERB", "HAVE")
 
 
-def _anchor_values(tokens: list[dict[str, Any]], fillers: set[str], common: set[str]) -> list[str]:
+def _anchor_values(tokens: list[dict[str, Any]], fillers: set[str], common: frozenset[str]) -> list[str]:
     """Values of the most selective required token of a pattern (fewest filler/common words)."""
     best: list[str] | None = None
     best_key: tuple[int, int, int] | None = None
@@ -276,7 +275,7 @@ def build_engine(validate: bool = False) -> FactEngine:
     started = time.perf_counter()
     classes, macros, groups = _load_groups()
     fillers = {w for name in FILLER_CLASSES for w in classes.get(name, [])}
-    common = places.stop_words()
+    common = stop_words()
     nlp = get_nlp()
     matcher = Matcher(nlp.vocab, validate=validate)
     engine = FactEngine(matcher)
@@ -310,7 +309,7 @@ def warm_up() -> float:
     """Build the gazetteer and the patterns now (e.g. at server start); returns seconds taken."""
     started = time.perf_counter()
     get_engine()
-    places.get_gazetteer()
+    residences.get_matcher()
     return time.perf_counter() - started
 
 
@@ -533,12 +532,14 @@ def _span(ctx: MessageContext, start: int, end: int) -> tuple[int, int]:
     return ctx.offsets[start][0], ctx.offsets[end - 1][1]
 
 
-def _fact(ctx: MessageContext, name: str, value: str, start: int, end: int) -> Fact:
+def _fact(
+    ctx: MessageContext, name: str, value: str, start: int, end: int, place: Place | None = None
+) -> Fact:
     o_start, o_end = _span(ctx, start, end)
     original = ctx.folded.original
     if len(ctx.words[end - 1]) == 1 and original[o_end:o_end + 1] == ".":
         o_end += 1  # keep the closing dot of an abbreviation ("B.C.")
-    return Fact(name, value, o_start, o_end, ctx.folded.original[o_start:o_end])
+    return Fact(name, value, o_start, o_end, ctx.folded.original[o_start:o_end], place)
 
 
 def _negation_start(ctx: MessageContext, start: int, place: bool = True) -> int:
@@ -582,14 +583,15 @@ def extract_from_context(ctx: MessageContext) -> list[Fact]:
             start = _negation_start(ctx, cand.start, place=False) if cand.negated else cand.start
             by_field[cand.group.field] = _fact(ctx, cand.group.field, cand.value, start, cand.end)
 
-    mentions = places.find_mentions(ctx, shadow)
-    residence = places.resolve_residence(ctx, mentions, shadow | non_shadow)
+    mentions = residences.find_mentions(ctx, shadow)
+    residence = residences.resolve_residence(ctx, mentions, shadow | non_shadow)
     if residence is not None:
         start = residence.start
         if residence.not_in_canada == (residence.start, residence.end):
             start = _negation_start(ctx, residence.start)
-        by_field["residence"] = _fact(ctx, "residence", residence.residence, start, residence.end)
-        by_field["place"] = _fact(ctx, "place", residence.display, start, residence.end)
+        end, place = residence.end, residence.place
+        by_field["residence"] = _fact(ctx, "residence", residence.residence, start, end, place)
+        by_field["place"] = _fact(ctx, "place", residence.display, start, end, place)
     # "I'm not in Canada" gives residence abroad only: status_in_canada is asked of people in another
     # province, so living abroad says nothing about it.
     return sorted(by_field.values(), key=lambda f: (f.start, FIELDS.index(f.field)))

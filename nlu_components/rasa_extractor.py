@@ -47,7 +47,12 @@ class ProfileFactExtractor(GraphComponent, EntityExtractorMixin):
         return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Append one entity per fact to each message, keeping entities already there."""
+        """Append one entity per fact to each message, keeping entities already there.
+
+        The `residence` and `place` entities also carry `"place": {"name", "kind", "country", "region",
+        "timezone"}` from the place index, so the booking reads the country and zone without parsing the
+        place's name again (Rasa keeps extra keys of an entity in the tracker's events).
+        """
         for message in messages:
             text = message.get(TEXT) or ""
             entities = [
@@ -58,6 +63,7 @@ class ProfileFactExtractor(GraphComponent, EntityExtractorMixin):
                     "end": fact.end,
                     "confidence_entity": 1.0,
                     "extractor": EXTRACTOR_NAME,
+                    **({"place": fact.place.details()} if fact.place is not None else {}),
                 }
                 for fact in extract_facts(text)
             ]

@@ -174,3 +174,38 @@ def test_a_preferred_time_is_taken_whatever_intent_it_was_given() -> None:
         assert slots["requested_slot"] == "lead_language"
     slots, _ = validate(base, "how much are the fees?", intent="ask_fees")
     assert slots == {}, "a question is answered, then the time asked again"
+
+
+def _said_where_they_live(value: str, details: dict[str, Any]) -> list[dict[str, Any]]:
+    """The user event of the message where the extractor found the place, with the index's details."""
+    entity = {"entity": "place", "value": value, "extractor": "ProfileFactExtractor", "place": details}
+    return [{"event": "user", "text": "j'habite à Oran", "parse_data": {"entities": [entity]}}]
+
+
+def test_the_phone_and_time_are_read_where_the_extractor_placed_the_person(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Country and zone come from the place entity's details: the place's name is not even looked up."""
+    import actions.lead_details
+
+    def no_lookup(*_: Any, **__: Any) -> None:
+        raise AssertionError("the place was looked up again instead of read from its entity")
+
+    monkeypatch.setattr(actions.lead_details, "place_named", no_lookup)
+    details = {"name": "Oran, Algeria", "kind": "city", "country": "DZ", "region": "09",
+               "timezone": "Africa/Algiers"}
+    home = {"place": "Oran, Algeria", "residence": "abroad"}
+    events = _said_where_they_live("Oran, Algeria", details)
+    slots, _ = validate({**CONSENTED, **home, "requested_slot": "lead_phone"}, "0551 23 45 67", events=events)
+    assert slots["lead_phone"] == "+213551234567"
+    base = {**CONSENTED, **home, "lead_name": "Awa Diop", "lead_email": "awa@example.com", "lead_phone": "",
+            "requested_slot": "lead_time"}
+    slots, _ = validate(base, "le matin", events=events)
+    assert (slots["lead_time"], slots["lead_time_zone"]) == ("le matin", "Africa/Algiers")
+
+
+def test_a_place_without_details_is_looked_up_by_its_display_name() -> None:
+    """A place set by a button's payload carries no details: the index is read by its display name."""
+    home = {"place": "Paris, France", "residence": "abroad"}
+    slots, _ = validate({**CONSENTED, **home, "requested_slot": "lead_phone"}, "06 12 34 56 78")
+    assert slots["lead_phone"] == "+33612345678"

@@ -32,6 +32,20 @@ def test_process_appends_entities_and_keeps_existing_ones() -> None:
         assert message.get("text")[entity["start"]:entity["end"]]
 
 
+def test_place_entities_carry_country_region_and_zone() -> None:
+    """The residence and the place come with the place index's details: the booking reads them as they are."""
+    (out,) = _extractor().process([Message(data={"text": "I live in Gatineau and I have a CSQ"})])
+    added = {e["entity"]: e for e in out.get("entities")}
+    details = {"name": "Gatineau, Québec", "kind": "city", "country": "CA", "region": "QC",
+               "timezone": "America/Toronto"}
+    assert added["place"]["place"] == details
+    assert added["residence"]["place"] == details
+    assert "place" not in added["has_csq"]
+    (abroad,) = _extractor().process([Message(data={"text": "J'habite à Alger"})])
+    place = next(e for e in abroad.get("entities") if e["entity"] == "place")["place"]
+    assert (place["country"], place["timezone"]) == ("DZ", "Africa/Algiers")
+
+
 def test_process_without_entities_or_text() -> None:
     """A message with no entities key, or no text, is handled."""
     extractor = _extractor()

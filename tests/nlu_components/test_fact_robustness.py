@@ -1,4 +1,4 @@
-"""Odd inputs, offsets into the original text, folding, data files and speed of the extractor."""
+"""Odd inputs, offsets into the original text and speed of the extractor (folding: tests/i18n)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlu_components import facts, places
+from nlu_components import facts
 from nlu_components.facts import Fact, extract_facts
-from nlu_components.text_folding import fold, fold_with_index
+from places import gazetteer
 from tests.nlu_components.fact_helpers import fact_for, facts_by_field
 
 # --- odd inputs ----------------------------------------------------------------------------
@@ -135,59 +135,7 @@ def test_place_sentences_property(prefix: str, city: str, suffix: str) -> None:
     assert fact is not None and fact.value == expected and fact.text == city
 
 
-# --- folding -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("raw", "folded"),
-    [
-        ("Trois-Rivières", "trois rivieres"),
-        ("MONTRÉAL", "montreal"),
-        ("l’étranger", "l etranger"),
-        ("Québec!!  QC", "quebec qc"),
-        ("Straße Œuvre", "strasse oeuvre"),
-        ("<b>Hi</b> &amp; bye", "hi bye"),
-        ("", ""),
-    ],
-)
-def test_fold(raw: str, folded: str) -> None:
-    """Case, accents and punctuation are folded the same way for patterns and messages."""
-    assert fold(raw) == folded
-
-
-def test_fold_index_maps_back() -> None:
-    """Every folded character knows its original index."""
-    original = "À Lévis, QC"
-    result = fold_with_index(original)
-    assert result.text == "a levis qc"
-    start = result.text.index("levis")
-    assert result.original_span(start, start + 5) == (2, 7)
-
-
 # --- data and performance ------------------------------------------------------------------
-
-
-def test_gazetteer_content() -> None:
-    """The gazetteer knows the places of the brief and none of the blocked words."""
-    gaz = places.get_gazetteer()
-    assert len(gaz) > 15_000
-    for key in ("gatineau", "sherbrooke", "laval", "mtl", "trois rivieres", "colombie britannique", "bc",
-                "ottawa", "moncton", "algerie", "tunisie", "maroc", "etats unis", "usa", "royaume uni",
-                "alger", "casablanca", "dakar", "lyon", "a l etranger", "une autre province"):
-        assert key in gaz.entries, key
-    for key in ("of", "is", "permit", "pilot", "regular", "program", "status", "letter", "bonjour", "merci",
-                "ville", "mont", "cap", "gap", "police", "canada"):
-        assert key not in gaz.entries or gaz.entries[key][0].kind == "canada", key
-    for key in ("nice", "mobile", "split", "reading", "orange", "tours", "sale", "male", "praia", "victoria"):
-        assert key in gaz.gated, key
-
-
-def test_quebec_is_admin1_10() -> None:
-    """geonames' Quebec cities (admin1 "10") resolve to quebec, Ontario's to other_province."""
-    gaz = places.get_gazetteer()
-    assert gaz.entries["gatineau"][0].residence == "quebec"
-    assert gaz.entries["ottawa"][0].residence == "other_province"
-    assert gaz.entries["lyon"][0].residence == "abroad"
 
 
 @settings(max_examples=60, deadline=None)
@@ -208,7 +156,7 @@ def test_status_and_program_values_property(prefix: str, thing: str, suffix: str
 def test_load_time_under_ten_seconds() -> None:
     """Building the gazetteer and the patterns from scratch stays under 10 s."""
     started = time.perf_counter()
-    places.build_gazetteer()
+    gazetteer.build_gazetteer()
     facts.build_engine()
     assert time.perf_counter() - started < 10.0
 

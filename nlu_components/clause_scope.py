@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from nlu_components.text_folding import FoldedText
+from i18n.text_folding import FoldedText
 
 SENTENCE_PUNCT = frozenset(".!?;\n")
 CLAUSE_PUNCT = frozenset(",:()[]{}\"«»“”—–")

