@@ -12,9 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from eligibility import FIELD_VALUES, PROFILE_FIELDS
-
-BOOL_FIELDS = frozenset(name for name, values in FIELD_VALUES.items() if set(values) == {True, False})
+from eligibility.fields import BOOL_FIELDS, FIELD_VALUES, PROFILE_FIELDS
 
 # Intents whose entities are taken as statements about the person. Entities in a question ("does a
 # PSTQ CSQ count?") are not, unless they answer the question that was asked.

@@ -7,7 +7,6 @@ question that can still change the verdict, or ends the form as soon as the verd
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -15,11 +14,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.ask_action import Message, ask_actions
 from actions.clock import today
 from actions.conversation_state import (
     in_booking,
     in_screening,
-    language_of,
     latest_intent,
     latest_text,
     profile_of,
@@ -172,38 +171,22 @@ def _facts_this_turn(tracker: Tracker) -> bool:
     )
 
 
-class AskForField(Action, ABC):
-    """Asks for one profile field, in the person's language, with its answer buttons.
+def field_question(field_name: str, tracker: Tracker, lang: str) -> list[Message]:
+    """Asks for one profile field with its answer buttons.
 
     A first unusable answer gets a short "sorry"; the second one explains what is needed and shows
     every choice, so the person is never stuck in a loop.
     """
-
-    @property
-    @abstractmethod
-    def field_name(self) -> str:
-        """The profile field this action asks for."""
-
-    def name(self) -> str:
-        return f"action_ask_{self.field_name}"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        lang = language_of(tracker)
-        failures = int(tracker.get_slot("failed_attempts") or 0)
-        parts: list[str] = []
-        if latest_intent(tracker) == "check_eligibility" and not _anything_known(tracker):
-            parts.append(text(lang, "start_check"))
-        if failures >= CHOICES_AFTER:
-            parts += [text(lang, "choices_prefix"), text(lang, f"questions.{self.field_name}.help")]
-        elif failures == 1:
-            parts.append(text(lang, "retry_prefix"))
-        parts.append(text(lang, f"questions.{self.field_name}.ask"))
-        dispatcher.utter_message(
-            text=" ".join(parts), buttons=answer_buttons(lang, self.field_name, failures >= CHOICES_AFTER)
-        )
-        return []
+    failures = int(tracker.get_slot("failed_attempts") or 0)
+    parts: list[str] = []
+    if latest_intent(tracker) == "check_eligibility" and not _anything_known(tracker):
+        parts.append(text(lang, "start_check"))
+    if failures >= CHOICES_AFTER:
+        parts += [text(lang, "choices_prefix"), text(lang, f"questions.{field_name}.help")]
+    elif failures == 1:
+        parts.append(text(lang, "retry_prefix"))
+    parts.append(text(lang, f"questions.{field_name}.ask"))
+    return [{"text": " ".join(parts), "buttons": answer_buttons(lang, field_name, failures >= CHOICES_AFTER)}]
 
 
 def answer_buttons(lang: str, field_name: str, all_choices: bool) -> list[dict[str, Any]]:
@@ -218,15 +201,7 @@ def _anything_known(tracker: Tracker) -> bool:
     return any(tracker.get_slot(name) is not None for name in PROFILE_FIELDS) or bool(skipped_fields(tracker))
 
 
-def _ask_action(field_name: str) -> type[AskForField]:
-    return type(
-        f"AskFor_{field_name}",
-        (AskForField,),
-        {"field_name": field_name, "__doc__": f"Asks for {field_name}."},
-    )
+ASK_ACTIONS = ask_actions(PROFILE_FIELDS, field_question)
 
 
-ASK_ACTIONS = {name: _ask_action(name) for name in PROFILE_FIELDS}
-
-
-__all__ = ["ActionReadMessage", "ValidateScreeningForm", "AskForField", "ASK_ACTIONS", "in_screening"]
+__all__ = ["ActionReadMessage", "ValidateScreeningForm", "ASK_ACTIONS", "field_question", "in_screening"]

@@ -1,7 +1,7 @@
 """Pre-screening for Canada's IMP+ (PMI+) open work permit for Quebec-selected skilled workers.
 
-Pure functions over pydantic models, with no Rasa import: the assistant's actions call ``assess`` and
-``value``; the program facts live in data/program.yaml, the wording in data/texts.yaml.
+Pure functions over a validated Profile and frozen results, with no Rasa import: the assistant's actions
+call ``assess`` and ``value``; the program facts live in data/program.yaml, the wording in data/texts.yaml.
 """
 
 from .engine import assess, program_status, word

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from .context import context_for
+from .dated_context import context_for
 from .models import Assessment, Note, Profile, Source
 from .notes import PROGRAM_STATUS, alternatives, caveats
 from .profile_input import check_skip, parse_profile

@@ -12,10 +12,10 @@ from dataclasses import dataclass, is_dataclass
 from datetime import date
 from typing import Any, Literal, Optional
 
+from i18n.languages import SUPPORTED
+
 from ._pydantic import BaseModel, Extra, StrictBool, create_model
 from .fields import BOOL, FIELD_SPECS
-
-LANGS: tuple[str, str] = ("en", "fr")
 
 # "unsure": met or unmet according to a fact the data marks as unsure, so it could not be confirmed.
 Status = Literal["met", "unmet", "unknown", "unsure"]
@@ -40,7 +40,7 @@ class Text:
             return self.en
         if lang == "fr":
             return self.fr
-        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(SUPPORTED)}")
 
 
 @_frozen
@@ -189,8 +189,8 @@ class Assessment:
 
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         """A JSON-ready dict; with lang "en" or "fr" every bilingual text becomes a plain string."""
-        if lang is not None and lang not in LANGS:
-            raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+        if lang is not None and lang not in SUPPORTED:
+            raise ValueError(f"unknown language {lang!r}; use one of {', '.join(SUPPORTED)}")
         return jsonable(self, lang)
 
 

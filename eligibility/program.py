@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from i18n.languages import SUPPORTED
+
 from .errors import DataFileError, UnknownKeyError
 from .models import CodedText, DatedValue, ProgramName, Reference, Text
 from .rules import required_keys
@@ -87,7 +89,7 @@ class ProgramData:
         self._dates: dict[str, list[date]] = {k: [e.effective for e in h] for k, h in histories.items()}
         self._types = types
         self._descriptions = descriptions
-        self._contexts: dict[date, Any] = {}  # per-date engine contexts, filled by eligibility.context
+        self._contexts: dict[date, Any] = {}  # per-date engine contexts, filled by eligibility.dated_context
 
     def keys(self) -> tuple[str, ...]:
         """Every key in the file, in file order."""
@@ -375,10 +377,10 @@ def parse_text(path: Path, where: str, raw: Any) -> Text:
     """A bilingual text: both en and fr, non-empty, nothing else."""
     if not isinstance(raw, dict):
         raise DataFileError(path, where, "expected a bilingual text {en: ..., fr: ...}")
-    extra = set(raw) - {"en", "fr"}
+    extra = set(raw) - set(SUPPORTED)
     if extra:
         raise DataFileError(path, f"{where}.{sorted(extra)[0]}", "unknown language; expected en and fr")
-    for lang in ("en", "fr"):
+    for lang in SUPPORTED:
         if not isinstance(raw.get(lang), str) or not raw[lang].strip():
             raise DataFileError(path, f"{where}.{lang}", "missing or empty text")
     return Text(en=raw["en"].strip(), fr=raw["fr"].strip())

@@ -5,7 +5,7 @@ and returns an outcome name: "met", "unmet" or "unknown", optionally followed by
 "met_pr_filed"). The prefix is the criterion's status; the whole name picks the reason text in
 data/texts.yaml. None always means "unknown".
 
-A rule never looks at how sure a fact is. The engine does (eligibility.context): when a met or unmet
+A rule never looks at how sure a fact is. The engine does (eligibility.dated_context): when a met or unmet
 outcome rests on a fact the data marks `confidence: unsure`, the status becomes "unsure" ("met_pstq"
 becomes "unsure_pstq"), whatever the criterion.
 """

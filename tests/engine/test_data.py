@@ -24,7 +24,7 @@ from eligibility import (
     load_program,
     value,
 )
-from eligibility.context import Context
+from eligibility.dated_context import Context
 from eligibility.errors import UnknownKeyError
 from eligibility.program import DEFAULT_PROGRAM, REQUIRED_KEYS, read_yaml
 from eligibility.rules import required_keys

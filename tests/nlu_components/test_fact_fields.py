@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
+from eligibility.fields import FIELD_VALUES
 from nlu_components import facts
-
-FIELDS_FILE = Path(__file__).resolve().parents[2] / "eligibility" / "fields.py"
 
 
 def _profile_field_values() -> dict[str, tuple]:
-    # Loaded from its file: only this module's constants are needed, not the whole engine package.
-    spec = importlib.util.spec_from_file_location("_profile_fields", FIELDS_FILE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.FIELD_VALUES
+    return FIELD_VALUES
 
 
 def _as_entity_value(value: object) -> str:
@@ -37,7 +30,7 @@ def test_extractor_fields_are_profile_fields_plus_place() -> None:
 
 
 def test_every_profile_field_and_value_has_a_pattern() -> None:
-    """Each value a field can take is produced by at least one pattern group (residence: places.py)."""
+    """Each value a field can take is produced by at least one pattern group (residence: residence.py)."""
     _, _, groups = facts._load_groups()
     produced: dict[str, set[str]] = {}
     for group, _patterns in groups:

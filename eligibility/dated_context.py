@@ -2,7 +2,7 @@
 
 For a date this holds the immutable Criterion result for every combination of each rule's answers
 (reasons already worded in both languages), the question tables of each block of fields, the cap, and
-the notes. An assessment then costs a few dictionary lookups and one Assessment.construct(); nothing
+the notes. An assessment then costs a few dictionary lookups and one new Assessment; nothing
 about a person is cached.
 
 This is also where a fact's confidence reaches the verdict: a rule outcome that is met or unmet
@@ -46,7 +46,7 @@ def _key(values: tuple[Any, ...]) -> Any:
 
 
 def source_of(entry: DatedValue) -> Source:
-    return Source.construct(
+    return Source(
         key=entry.key, reference=entry.reference, last_checked=entry.last_checked, confidence=entry.confidence
     )
 
@@ -122,7 +122,7 @@ class Context:
                     raise DataFileError(self.texts.path, where, f"missing: this outcome occurs on {self.on}")
                 reason, used = self._worded(wording, where)
                 sources = _unique(source_of(e) for e in deciding + used)
-                built[cache_key] = Criterion.construct(
+                built[cache_key] = Criterion(
                     id=rule.id, kind=rule.kind, status=status, reason=reason,
                     reference=sources[0].reference, fields=rule.fields, sources=sources,
                 )
@@ -191,7 +191,7 @@ class Context:
             return None
         text, used = self._worded(spec.wording, f"{group}.{spec.id}")
         sources = _unique(source_of(e) for e in (entry, *used))
-        return Note.construct(
+        return Note(
             id=spec.id,
             text=text,
             reference=entry.reference,
@@ -217,7 +217,7 @@ class Context:
 
     def _word(self, text: Text, where: str) -> Text:
         """Fill a text's {placeholders} with program values in force on this date."""
-        return Text.construct(**{lang: fill(text.in_(lang), self._lookup(where, lang)) for lang in SUPPORTED})
+        return Text(**{lang: fill(text.in_(lang), self._lookup(where, lang)) for lang in SUPPORTED})
 
     def word(self, template: str, lang: str, where: str) -> tuple[str, tuple[Source, ...]]:
         """One language's text with its {placeholders} filled for this date, and the facts it used."""
