@@ -16,7 +16,7 @@ from actions.program_facts import fill, source_lines
 from eligibility import load_program
 from i18n.catalog import entry
 
-# The question intents this action answers: one answer each in actions/texts/<lang>.yml.
+# The question intents this action answers: one answer each in i18n/messages/<lang>.yml.
 QUESTION_INTENTS = tuple(entry("en", "answers"))
 
 

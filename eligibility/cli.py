@@ -14,10 +14,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, NoReturn, TextIO
 
+from i18n.languages import SUPPORTED
+
 from .engine import assess
 from .errors import DataFileError, ProfileError, UnknownKeyError
 from .fields import PROFILE_FIELDS
-from .models import LANGS, jsonable
+from .models import jsonable
 from .profile_input import check_skip, parse_profile
 from .program import load_program
 
@@ -52,14 +54,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--profile", metavar="FILE", help="read the profile from FILE instead of stdin")
     run.add_argument("--on", type=_date, default=None, metavar="YYYY-MM-DD",
                      help="assessment date (default: today)")
-    run.add_argument("--lang", choices=LANGS, help="print texts in one language only")
+    run.add_argument("--lang", choices=SUPPORTED, help="print texts in one language only")
     run.add_argument("--skip", nargs="*", default=[], metavar="FIELD",
                      help=f"fields the person does not know ({', '.join(PROFILE_FIELDS)})")
 
     show = commands.add_parser("value", help="print one dated program value with its reference")
     show.add_argument("key", help="program key, e.g. cap")
     show.add_argument("--on", type=_date, default=None, metavar="YYYY-MM-DD", help="date (default: today)")
-    show.add_argument("--lang", choices=LANGS, help="print texts in one language only")
+    show.add_argument("--lang", choices=SUPPORTED, help="print texts in one language only")
 
     commands.add_parser("keys", help="list the program keys")
 

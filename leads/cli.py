@@ -20,6 +20,7 @@ from typing import Any, NoReturn, TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from i18n.languages import SUPPORTED
 from privacy.log_masking import mask_email, mask_phone
 from privacy.tracker_retention import TrackerPurge, purge_conversations
 from project_settings import ProjectSettings, SettingsError, get_settings, safe_url
@@ -71,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="one lead in full, with its screening summary")
     show.add_argument("reference", metavar="REF", help="e.g. QP-7K4Q-2M9X (case and dashes don't matter)")
     show.add_argument("--json", action="store_true", help="JSON instead of text")
-    show.add_argument("--lang", choices=("en", "fr"), help="language of the criteria (default: the lead's)")
+    show.add_argument("--lang", choices=SUPPORTED, help="language of the criteria (default: the lead's)")
     export = commands.add_parser("export", help="every lead as CSV, full details")
     export.add_argument("--csv", required=True, metavar="FILE",
                         help="file to write (readable by you only), or - for stdout")
