@@ -39,7 +39,7 @@ lint: install
 PRIVACY_UNIT_TESTS := tests/privacy/test_log_masking.py tests/privacy/test_tracker_redaction.py
 
 unit: install
-	$(PY) -m pytest -q tests/engine tests/i18n tests/nlu tests/nlu_components tests/nlu_report tests/actions tests/leads tests/channels tests/project_settings tests/launch $(PRIVACY_UNIT_TESTS)
+	$(PY) -m pytest -q tests/engine tests/i18n tests/nlu tests/nlu_components tests/places tests/nlu_report tests/actions tests/leads tests/channels tests/project_settings tests/launch $(PRIVACY_UNIT_TESTS)
 
 validate: install
 	$(RASA) data validate --fail-on-warnings

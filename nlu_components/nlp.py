@@ -1,6 +1,6 @@
 """The shared blank spaCy pipeline (no trained model) used to tokenise folded text.
 
-Folded text (see `text_folding`) is lower case with single spaces between words, so a
+Folded text (see `i18n.text_folding`) is lower case with single spaces between words, so a
 whitespace tokenizer is exact and predictable: patterns and messages are tokenised the same
 way, and no language-specific rule can split a place name differently in the two.
 """

@@ -51,7 +51,8 @@ def find_place(name: str, within: str = "") -> Place | None:
         for cand in candidates:
             if cand.country == within:
                 return cand
-    best = min(candidates, key=lambda c: _WHOLE_NAME_ORDER.get(c.kind, 2), default=None)  # stable: index order
+    # min() keeps the first of equals: within a kind, the index's order (primary names, then population).
+    best = min(candidates, key=lambda c: _WHOLE_NAME_ORDER.get(c.kind, 2), default=None)
     if best is not None and _WHOLE_NAME_ORDER.get(best.kind) == 0:
         return best
     return gaz.lookup_names.get(key) or best
