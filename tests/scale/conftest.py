@@ -9,14 +9,15 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
+from project_settings import config_files, load_settings
 from scripts.check_stores import lock_store_problem, tracker_store_problem
-from tests.servers import Assistant, default_settings
+from tests.servers import Assistant
 
 
 @pytest.fixture(scope="session")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    settings = default_settings("scale-out")
-    problems = [tracker_store_problem(settings["TRACKER_DB_URL"]), lock_store_problem(settings)]
+    settings = load_settings({}, config_files("scale-out"))
+    problems = [tracker_store_problem(settings.tracker_db_url), lock_store_problem(settings)]
     assert not any(problems), f"the scale-out profile needs PostgreSQL and Redis: {problems}"
     running = Assistant(workdir=tmp_path_factory.mktemp("cluster"), profile="scale-out", replicas=2).start()
     yield running
