@@ -28,10 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import deployments  # noqa: E402
 from benchmarks.baseline import BaselineProject  # noqa: E402
+from benchmarks.bench_report import markdown, write_reports  # noqa: E402
 from benchmarks.deployments import BASELINE, CONFIGURATIONS, Configuration  # noqa: E402
 from benchmarks.load import TimedTurn, replay, run_level  # noqa: E402
 from benchmarks.processes import CpuMeter, resident_mb  # noqa: E402
-from benchmarks.report import markdown, write_reports  # noqa: E402
 from benchmarks.targets import evaluate  # noqa: E402
 from benchmarks.training import train_assistant  # noqa: E402
 from benchmarks.workload import Workload  # noqa: E402

@@ -8,7 +8,7 @@ Validators raise ``LeadInputError`` with a stable ``code`` the assistant words i
 
 from .capture import CaptureResult, capture_lead
 from .emails import validate_email
-from .errors import LeadInputError
+from .lead_errors import LeadInputError
 from .names import validate_full_name
 from .phones import Phone, validate_phone
 from .records import ErasureReport, Lead, NewLead

@@ -1,5 +1,5 @@
 """``python -m leads``: the consultancy's command line (see cli.py)."""
 
-from .cli import run
+from .lead_desk_cli import run
 
 run()

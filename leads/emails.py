@@ -5,7 +5,7 @@ from __future__ import annotations
 from email_validator import EmailNotValidError
 from email_validator import validate_email as _validate
 
-from .errors import LeadInputError
+from .lead_errors import LeadInputError
 from .typed_text import clean
 
 MAX_LENGTH = 254  # RFC 5321 path limit

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .errors import LeadInputError
+from .lead_errors import LeadInputError
 from .typed_text import clean
 
 MIN_LENGTH = 2

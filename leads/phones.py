@@ -10,7 +10,7 @@ from phonenumbers import NumberParseException, ValidationResult
 
 from places.gazetteer import Place
 
-from .errors import LeadInputError
+from .lead_errors import LeadInputError
 from .typed_text import clean
 
 MAX_TYPED = 64

@@ -11,7 +11,7 @@ from i18n.languages import SUPPORTED
 from places.iana_zones import canonical_zone
 
 from .emails import validate_email
-from .errors import LeadInputError
+from .lead_errors import LeadInputError
 from .names import validate_full_name
 from .phones import validate_phone
 

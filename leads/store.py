@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from privacy.tracker_erasure import erase_conversations
 
 from .emails import email_key, validate_email
-from .errors import LeadInputError
-from .models import Base, LeadRow
+from .lead_errors import LeadInputError
+from .lead_tables import Base, LeadRow
 from .records import ErasureReport, Lead, NewLead, utcnow
 from .reference import new_reference, normalise_reference
 

@@ -21,7 +21,7 @@ from places.iana_zones import canonical_zone
 from places.lookup import find_place
 
 from .datafiles import load_data
-from .errors import LeadInputError
+from .lead_errors import LeadInputError
 from .typed_text import clean
 
 MAX_LENGTH = 200

@@ -12,7 +12,7 @@ from typing import Any
 from i18n.languages import SUPPORTED
 from nlu_report.entities import entity_scores
 from nlu_report.examples import HELDOUT, ROOT, case_language, entity_cases, heldout_examples
-from nlu_report.report import build_language_report, write_summary
+from nlu_report.language_report import build_language_report, write_summary
 
 
 def current_model() -> Path:

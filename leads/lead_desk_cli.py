@@ -26,7 +26,7 @@ from privacy.tracker_retention import TrackerPurge, purge_conversations
 from project_settings import ProjectSettings, SettingsError, get_settings, safe_url
 
 from .emails import validate_email
-from .errors import LeadInputError
+from .lead_errors import LeadInputError
 from .records import ErasureReport, Lead, utcnow
 from .reference import normalise_reference
 from .store import LeadStore

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from leads import LeadStore
-from leads.cli import main
+from leads.lead_desk_cli import main
 from tests.leads.conftest import REPO, Clock, Tracker, new_lead
 
 

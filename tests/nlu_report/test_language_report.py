@@ -10,7 +10,7 @@ import pytest
 from nlu_report.entities import entity_scores
 from nlu_report.examples import EntityCase, case_language, heldout_examples
 from nlu_report.intents import confused_pairs
-from nlu_report.report import build_language_report, write_summary
+from nlu_report.language_report import build_language_report, write_summary
 
 TEXTS = ["hi", "hello", "hey there", "bye", "see you", "ciao"]
 GOLD = ["greet", "greet", "greet", "goodbye", "goodbye", "goodbye"]
