@@ -41,11 +41,23 @@ def current_model() -> Path:
 
 
 def shared_dir() -> Path | None:
-    """The shared/ folder beside the repository (eval sample, facts), if this checkout has it."""
-    for candidate in (os.environ.get("IMPPLUS_SHARED_DIR"), ROOT.parent / "shared"):
+    """The shared/ folder beside the repository (eval sample, facts), if this checkout has it.
+
+    IMPPLUS_SHARED_DIR names it; otherwise it is looked for beside this checkout, then beside the local
+    checkout this one was cloned from (a clean clone made to test a working copy).
+    """
+    candidates = (os.environ.get("IMPPLUS_SHARED_DIR"), ROOT.parent / "shared", _origin_parent() / "shared")
+    for candidate in candidates:
         if candidate and (Path(candidate) / "eval" / "converse.py").exists():
             return Path(candidate)
     return None
+
+
+def _origin_parent() -> Path:
+    """The folder holding the local repository this checkout was cloned from (ROOT's parent otherwise)."""
+    origin = subprocess.run(["git", "-C", str(ROOT), "remote", "get-url", "origin"],
+                            capture_output=True, text=True).stdout.strip()
+    return Path(origin).resolve().parent if origin and Path(origin).is_dir() else ROOT.parent
 
 
 @dataclass
