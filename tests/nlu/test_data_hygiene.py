@@ -22,10 +22,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.servers import shared_dir
+
 ROOT = Path(__file__).resolve().parents[2]
 TRAIN_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml"))
 HELDOUT_FILES = {lang: ROOT / "tests" / "nlu" / f"heldout_{lang}.yml" for lang in ("en", "fr")}
-EVAL_SAMPLE = ROOT.parent / "shared" / "eval" / "public" / "sample.yml"
 
 MIN_PER_LANG = 20
 # Single-word answers the brief itself asks for; they also appear in the public sample.
@@ -218,9 +219,10 @@ def test_heldout_does_not_overlap_training(training, heldout):
 
 
 def test_training_does_not_copy_the_public_eval_sample(training):
-    if not EVAL_SAMPLE.exists():
+    shared = shared_dir()
+    if shared is None:
         pytest.skip("public evaluation sample not available")
-    sample = yaml.safe_load(EVAL_SAMPLE.read_text(encoding="utf-8"))
+    sample = yaml.safe_load((shared / "eval" / "public" / "sample.yml").read_text(encoding="utf-8"))
     sentences = [p["say"] for p in sample.get("probes", []) if p.get("say")]
     for persona in sample.get("personas", []):
         sentences.append(persona["opening"])
