@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -291,18 +291,10 @@ def build_engine(validate: bool = False) -> FactEngine:
     return engine
 
 
-_LOCK = threading.Lock()
-_ENGINE: FactEngine | None = None
-
-
+@cache
 def get_engine() -> FactEngine:
-    """The process-wide compiled patterns, built on first use."""
-    global _ENGINE
-    if _ENGINE is None:
-        with _LOCK:
-            if _ENGINE is None:
-                _ENGINE = build_engine()
-    return _ENGINE
+    """The process-wide compiled patterns, built on first use (the extractor builds them at start)."""
+    return build_engine()
 
 
 def warm_up() -> float:

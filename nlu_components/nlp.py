@@ -7,27 +7,20 @@ way, and no language-specific rule can split a place name differently in the two
 
 from __future__ import annotations
 
-import threading
+from functools import cache
 
 import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
-_LOCK = threading.Lock()
-_NLP: Language | None = None
 
-
+@cache
 def get_nlp() -> Language:
     """Return the process-wide blank multi-language pipeline with a whitespace tokenizer."""
-    global _NLP
-    if _NLP is None:
-        with _LOCK:
-            if _NLP is None:
-                nlp = spacy.blank("xx")
-                nlp.tokenizer = Tokenizer(nlp.vocab)
-                _NLP = nlp
-    return _NLP
+    nlp = spacy.blank("xx")
+    nlp.tokenizer = Tokenizer(nlp.vocab)
+    return nlp
 
 
 def make_doc(folded_text: str) -> Doc:

@@ -9,8 +9,8 @@ Tours").
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -131,22 +131,13 @@ class ResidenceResult:
     place: Place | None = None  # the index entry: country, province and time zone for the booking
 
 
-_LOCK = threading.Lock()
-_MATCHER: PhraseMatcher | None = None
-
-
+@cache
 def get_matcher() -> PhraseMatcher:
     """The process-wide PhraseMatcher over the place index's keys, built on first use."""
-    global _MATCHER
-    if _MATCHER is None:
-        with _LOCK:
-            if _MATCHER is None:
-                nlp = get_nlp()
-                matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-                keys = get_gazetteer().entries
-                matcher.add("PLACE", [Doc(nlp.vocab, words=key.split(" ")) for key in keys])
-                _MATCHER = matcher
-    return _MATCHER
+    nlp = get_nlp()
+    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    matcher.add("PLACE", [Doc(nlp.vocab, words=key.split(" ")) for key in get_gazetteer().entries])
+    return matcher
 
 
 # -- finding ----------------------------------------------------------------------------------

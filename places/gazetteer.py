@@ -18,13 +18,12 @@ import gettext
 import importlib.util
 import json
 import re
-import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -421,18 +420,10 @@ def build_gazetteer() -> Gazetteer:
                      by_display=by_display, countries=countries, load_seconds=time.perf_counter() - started)
 
 
-_LOCK = threading.Lock()
-_GAZETTEER: Gazetteer | None = None
-
-
+@cache
 def get_gazetteer() -> Gazetteer:
-    """The process-wide place index, built on first use."""
-    global _GAZETTEER
-    if _GAZETTEER is None:
-        with _LOCK:
-            if _GAZETTEER is None:
-                _GAZETTEER = build_gazetteer()
-    return _GAZETTEER
+    """The process-wide place index, built on first use (servers build it at start: see preload)."""
+    return build_gazetteer()
 
 
 def preload() -> None:
