@@ -9,6 +9,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.booking import cancel_booking
 from actions.conversation_state import in_booking, in_screening, language_of, latest_intent, requested_field
+from eligibility import question
 from i18n.catalog import entry, text
 
 # Intent → message key for the replies that need no logic.
@@ -108,10 +109,12 @@ class ActionExplainQuestion(Action):
         lang = language_of(tracker)
         requested = requested_field(tracker)
         if in_booking(tracker):
-            key = "booking.why"
+            reply = text(lang, "booking.why")
+        elif requested:
+            reply = question(requested, lang).why
         else:
-            key = f"questions.{requested}.why" if requested else "why_none"
-        dispatcher.utter_message(text=text(lang, key))
+            reply = text(lang, "why_none")
+        dispatcher.utter_message(text=reply)
         return []
 
 

@@ -26,8 +26,8 @@ from actions.conversation_state import (
     skipped_fields,
 )
 from actions.profile_updates import read_message
-from eligibility import PROFILE_FIELDS, assess
-from i18n.catalog import entry, text
+from eligibility import PROFILE_FIELDS, assess, question
+from i18n.catalog import text
 from i18n.languages import requested_language, supported, turn_language
 
 # Answers that should have filled the question asked; anything else (a question, small talk) is an
@@ -182,18 +182,18 @@ def field_question(field_name: str, tracker: Tracker, lang: str) -> list[Message
     if latest_intent(tracker) == "check_eligibility" and not _anything_known(tracker):
         parts.append(text(lang, "start_check"))
     if failures >= CHOICES_AFTER:
-        parts += [text(lang, "choices_prefix"), text(lang, f"questions.{field_name}.help")]
+        parts += [text(lang, "choices_prefix"), question(field_name, lang).help]
     elif failures == 1:
         parts.append(text(lang, "retry_prefix"))
-    parts.append(text(lang, f"questions.{field_name}.ask"))
+    parts.append(question(field_name, lang).ask)
     return [{"text": " ".join(parts), "buttons": answer_buttons(lang, field_name, failures >= CHOICES_AFTER)}]
 
 
 def answer_buttons(lang: str, field_name: str, all_choices: bool) -> list[dict[str, Any]]:
     """Quick replies for a question; a free-text question (residence) shows them only when asked twice."""
-    choices = list(entry(lang, f"questions.{field_name}.buttons"))
     if field_name == "residence" and not all_choices:
         return []
+    choices = [{"title": b.title, "payload": b.payload} for b in question(field_name, lang).buttons]
     return [*choices, {"title": text(lang, "dont_know_button"), "payload": "/dont_know"}]
 
 

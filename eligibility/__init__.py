@@ -1,10 +1,11 @@
 """Pre-screening for Canada's IMP+ (PMI+) open work permit for Quebec-selected skilled workers.
 
 Pure functions over a validated Profile and frozen results, with no Rasa import: the assistant's actions
-call ``assess`` and ``value``; the program facts live in data/program.yaml, the wording in data/texts.yaml.
+call ``assess``, ``question`` and ``value``; the program facts live in data/program.yaml, the wording
+(reasons, notes, each field's question) in data/texts.yaml.
 """
 
-from .engine import assess, program_status, word
+from .engine import assess, program_status, question, word
 from .errors import DataFileError, ProfileError, UnknownKeyError
 from .fields import FIELD_VALUES, PROFILE_FIELDS, QUESTION_ORDER
 from .models import (
@@ -20,9 +21,11 @@ from .models import (
     Text,
 )
 from .program import ProgramData, cap_for, load_program, value
+from .wording import Button, Question
 
 __all__ = [
     "Assessment",
+    "Button",
     "CodedText",
     "Criterion",
     "DataFileError",
@@ -34,6 +37,7 @@ __all__ = [
     "ProfileError",
     "ProgramData",
     "ProgramName",
+    "Question",
     "QUESTION_ORDER",
     "Reference",
     "Source",
@@ -43,6 +47,7 @@ __all__ = [
     "cap_for",
     "load_program",
     "program_status",
+    "question",
     "value",
     "word",
 ]

@@ -7,11 +7,13 @@ from datetime import date
 from typing import Any
 
 from .dated_context import context_for
+from .errors import ProfileError
 from .models import Assessment, Note, Profile, Source
 from .notes import PROGRAM_STATUS, alternatives, caveats
 from .profile_input import check_skip, parse_profile
 from .program import ProgramData, load_program
 from .questions import next_question
+from .wording import Question, load_texts
 
 _NO_SKIP: frozenset = frozenset()
 
@@ -79,3 +81,12 @@ def word(
     in force on a date in one language, with the sources of the facts it used."""
     ctx = context_for(program if program is not None else load_program(), on)
     return ctx.word(template, lang, "template")
+
+
+def question(field: str, lang: str, *, program: ProgramData | None = None) -> Question:
+    """How the assistant asks for one profile field in one language: the question, the help shown after an
+    answer it did not understand, why it asks, and the quick replies (data/texts.yaml `questions`)."""
+    texts = load_texts(program if program is not None else load_program())
+    if field not in texts.questions:
+        raise ProfileError(f"unknown field {field!r}; expected one of {', '.join(texts.questions)}", field)
+    return texts.questions[field].in_(lang)

@@ -1,6 +1,7 @@
-"""Loads the engine's bilingual wording (criterion reasons, alternatives, caveats, in data/texts.yaml) and
-checks it against the rules and the program data, so a missing translation or a misspelt key fails at load,
-not in a conversation. The texts name program facts as placeholders (`i18n.placeholders`).
+"""Loads the engine's bilingual wording (criterion reasons, alternatives, caveats and each profile field's
+question, in data/texts.yaml) and checks it against the rules, the fields and the program data, so a missing
+translation or a misspelt key fails at load, not in a conversation. The texts name program facts as
+placeholders (`i18n.placeholders`); questions are shown as written.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from i18n.languages import SUPPORTED
 from i18n.placeholders import placeholders, stray_braces
 
 from .errors import DataFileError
+from .fields import PROFILE_FIELDS
 from .models import Text
 from .program import DATA_DIR, ProgramData, parse_text, read_yaml
 from .rules import RULES, STATUSES, status_of
@@ -28,6 +30,10 @@ ATTRIBUTES: tuple[str, ...] = ("effective", "until", "note", "last_checked", "ye
 ALTERNATIVE_IDS: tuple[str, ...] = ("bowp_quebec", "public_policy_2026", "get_csq_first", "pnp")
 # program_status is the hedge every result carries on whether IMP+ is still current.
 CAVEAT_IDS: tuple[str, ...] = ("program_status", "invitation_window")
+# What every profile field's question holds: the question, what to answer after a misunderstood answer,
+# why it is asked, and its quick replies.
+QUESTION_PARTS: tuple[str, ...] = ("ask", "help", "why", "buttons")
+TOP_LEVEL: tuple[str, ...] = ("criteria", "alternatives", "caveats", "questions")
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,39 @@ class NoteText:
 
 
 @dataclass(frozen=True)
+class Button:
+    """A quick reply: the title shown and the payload sent when it is tapped."""
+
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """One profile field's question in one language, as the assistant shows it."""
+
+    ask: str
+    help: str
+    why: str
+    buttons: tuple[Button, ...]
+
+
+@dataclass(frozen=True)
+class QuestionText:
+    """One profile field's question in both languages (the file's entry, checked)."""
+
+    field: str
+    ask: Text
+    help: Text
+    why: Text
+    buttons: Mapping[str, tuple[Button, ...]]  # language -> quick replies
+
+    def in_(self, lang: str) -> Question:
+        """The question in one language ("en" or "fr")."""
+        return Question(self.ask.in_(lang), self.help.in_(lang), self.why.in_(lang), self.buttons[lang])
+
+
+@dataclass(frozen=True)
 class Texts:
     """Every text the engine shows, still holding their {placeholders}."""
 
@@ -64,6 +103,7 @@ class Texts:
     criteria: Mapping[str, Mapping[str, Wording]]  # rule id -> outcome -> wording
     alternatives: Mapping[str, NoteText]
     caveats: Mapping[str, NoteText]
+    questions: Mapping[str, QuestionText]  # profile field -> its question
 
 
 _CACHE: dict[int, Texts] = {}
@@ -82,15 +122,15 @@ def load_texts(program: ProgramData, path: str | Path | None = None) -> Texts:
 def _load(path: Path, program: ProgramData) -> Texts:
     raw = read_yaml(path)
     if not isinstance(raw, dict):
-        raise DataFileError(path, "(top level)", "expected criteria, alternatives and caveats")
+        raise DataFileError(path, "(top level)", f"expected {', '.join(TOP_LEVEL)}")
     for name in raw:
-        if name not in ("criteria", "alternatives", "caveats"):
-            expected = "criteria, alternatives, caveats"
-            raise DataFileError(path, str(name), f"unknown top-level key; expected {expected}")
+        if name not in TOP_LEVEL:
+            raise DataFileError(path, str(name), f"unknown top-level key; expected {', '.join(TOP_LEVEL)}")
     criteria = _criteria(path, program, raw.get("criteria"))
     alternatives = _notes(path, program, "alternatives", raw.get("alternatives"), ALTERNATIVE_IDS)
     caveats = _notes(path, program, "caveats", raw.get("caveats"), CAVEAT_IDS)
-    return Texts(path, criteria, alternatives, caveats)
+    questions = _questions(path, raw.get("questions"))
+    return Texts(path, criteria, alternatives, caveats, questions)
 
 
 def _criteria(path: Path, program: ProgramData, raw: Any) -> dict[str, dict[str, Wording]]:
@@ -191,3 +231,65 @@ def _text(path: Path, program: ProgramData, where: str, raw: Any) -> Text:
     if sorted(placeholders(text.en), key=str) != sorted(placeholders(text.fr), key=str):
         raise DataFileError(path, where, "the English and French texts must name the same values")
     return text
+
+
+def _questions(path: Path, raw: Any) -> dict[str, QuestionText]:
+    """Every profile field's question, complete in both languages: the assistant can ask any of them."""
+    if not isinstance(raw, dict):
+        raise DataFileError(path, "questions", "missing: expected one question per profile field")
+    found: dict[str, QuestionText] = {}
+    for field in PROFILE_FIELDS:
+        where = f"questions.{field}"
+        entry = raw.get(field)
+        if not isinstance(entry, dict):
+            raise DataFileError(path, where, "missing: every profile field needs its question")
+        extra = set(entry) - set(QUESTION_PARTS)
+        if extra:
+            expected = ", ".join(QUESTION_PARTS)
+            raise DataFileError(path, f"{where}.{sorted(extra)[0]}", f"unknown part; expected {expected}")
+        for part in QUESTION_PARTS:
+            if part not in entry:
+                raise DataFileError(path, f"{where}.{part}", "missing: every question needs this part")
+        ask, help_, why = (_plain_text(path, f"{where}.{part}", entry[part]) for part in QUESTION_PARTS[:3])
+        buttons = _buttons(path, f"{where}.buttons", entry["buttons"])
+        found[field] = QuestionText(field, ask, help_, why, buttons)
+    extra_fields = set(raw) - set(found)
+    if extra_fields:
+        raise DataFileError(path, f"questions.{sorted(extra_fields)[0]}", "no profile field has this name")
+    return found
+
+
+def _plain_text(path: Path, where: str, raw: Any) -> Text:
+    """A bilingual text shown as written: nothing fills placeholders in a question, so braces are a typo."""
+    text = parse_text(path, where, raw)
+    for lang in SUPPORTED:
+        if "{" in text.in_(lang) or "}" in text.in_(lang):
+            raise DataFileError(path, f"{where}.{lang}", "a question is shown as written: no {placeholder}")
+    return text
+
+
+def _buttons(path: Path, where: str, raw: Any) -> dict[str, tuple[Button, ...]]:
+    """Quick replies per language; both languages send the same payloads in the same order, so a tap
+    means the same answer whichever language the person reads."""
+    if not isinstance(raw, dict) or set(raw) != set(SUPPORTED):
+        raise DataFileError(path, where, f"expected a list of buttons per language ({', '.join(SUPPORTED)})")
+    found: dict[str, tuple[Button, ...]] = {}
+    for lang in SUPPORTED:
+        items = raw[lang]
+        if not isinstance(items, list) or not items:
+            raise DataFileError(path, f"{where}.{lang}", "expected a non-empty list of {title, payload}")
+        buttons = []
+        for index, item in enumerate(items):
+            ok = isinstance(item, dict) and set(item) == {"title", "payload"}
+            if not ok or not all(isinstance(v, str) and v.strip() for v in item.values()):
+                problem = "expected {title, payload}, both non-empty"
+                raise DataFileError(path, f"{where}.{lang}.{index}", problem)
+            buttons.append(Button(item["title"], item["payload"]))
+        found[lang] = tuple(buttons)
+    payloads = {lang: [b.payload for b in found[lang]] for lang in SUPPORTED}
+    first = payloads[SUPPORTED[0]]
+    for lang in SUPPORTED[1:]:
+        if payloads[lang] != first:
+            problem = "the languages must send the same payloads, in order"
+            raise DataFileError(path, f"{where}.{lang}", problem)
+    return found

@@ -4,7 +4,8 @@ Messages live in data files so a translator or the consultancy can change wordin
 both files must have the same keys (tests/i18n/test_catalog.py checks). Each catalog names who may give
 immigration advice once, in `terms.advisor`; every `{advisor}` in it is that term. Placeholders are
 written as everywhere else (`i18n.placeholders`): `{name}` for a value the caller gives, `{key}` or
-`{key.attribute}` for a program fact the engine fills in.
+`{key.attribute}` for a program fact the engine fills in. The screening's questions are not here: each
+profile field's question lives with its criterion's wording, in eligibility/data/texts.yaml.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def catalog(lang: str) -> dict[str, Any]:
 
 
 def text(lang: str, path: str, **values: Any) -> str:
-    """The message at dotted `path` (e.g. "questions.residence.ask"), with `values` filled in; without
+    """The message at dotted `path` (e.g. "verdict.eligible"), with `values` filled in; without
     values, any program facts it names are left for the engine to fill."""
     node = entry(lang, path)
     if not isinstance(node, str):

@@ -35,7 +35,8 @@ from tests.engine.conftest import REPO
 
 PROMISED = {"Profile", "assess", "Assessment", "Criterion", "Note", "Text", "Reference", "DatedValue",
             "ProgramData", "load_program", "cap_for", "value", "QUESTION_ORDER", "PROFILE_FIELDS",
-            "FIELD_VALUES", "DataFileError", "Source", "program_status", "word"}
+            "FIELD_VALUES", "DataFileError", "Source", "program_status", "word", "question", "Question",
+            "Button"}
 
 
 def test_public_names() -> None:

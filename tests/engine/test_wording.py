@@ -1,21 +1,37 @@
-"""Wording rules for every text the engine or the FAQ can show, in both languages and on every key date.
+"""Wording rules for every text the engine or the FAQ can show, in both languages and on every key date,
+and the loader's checks on the profile fields' questions.
 
 A black-box checker reads verdicts from sentences: outside a hedged sentence (whether / if / check /
-see / verify / determine, or their French forms) no text may say someone is or is not eligible.
+see / verify / determine, or their French forms) no text may say someone is or is not eligible. The
+questions are held to the same rule: they live in the same file and their `help` and `why` are shown
+mid-screening, where a checker reads every reply.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
-from eligibility import Text, assess, load_program
+from eligibility import (
+    PROFILE_FIELDS,
+    DataFileError,
+    ProfileError,
+    Question,
+    Text,
+    assess,
+    load_program,
+    question,
+)
 from eligibility.dated_context import Context
 from eligibility.rules import RULES
-from eligibility.wording import load_texts
+from eligibility.wording import DEFAULT_TEXTS, load_texts
 from tests.engine.conftest import KEY_DATES
+from tests.engine.test_data import _DELETE, _raw, _set
 
 # The checker's reading, as the brief states it.
 NEGATIVE = re.compile(
@@ -163,3 +179,67 @@ def test_checker_rule_sanity() -> None:
     assert reads_as_verdict("Vous n'êtes pas encore prêt.")
     assert reads_as_verdict("You are eligible.")
     assert reads_as_verdict("Check whether you are eligible.") is None
+
+
+# -- questions -----------------------------------------------------------------------------------------
+
+
+def test_every_field_has_a_complete_bilingual_question() -> None:
+    """Every field the engine can ask has its question, help, reason and quick replies in both languages,
+    and a tap on a button sends the same answer whichever language the person reads."""
+    assert set(load_texts(load_program()).questions) == set(PROFILE_FIELDS)
+    for field in PROFILE_FIELDS:
+        english, french = question(field, "en"), question(field, "fr")
+        for asked in (english, french):
+            assert isinstance(asked, Question)
+            assert all(part.strip() for part in (asked.ask, asked.help, asked.why)), field
+            assert asked.buttons and all(b.title.strip() and b.payload for b in asked.buttons), field
+        assert english.ask != french.ask and english.why != french.why, field
+        assert [b.payload for b in english.buttons] == [b.payload for b in french.buttons], field
+
+
+def test_an_unknown_field_has_no_question() -> None:
+    with pytest.raises(ProfileError):
+        question("favourite_colour", "en")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_questions_never_read_as_a_verdict(lang: str) -> None:
+    """No question, help, reason or button title uses an eligibility word (as for a met criterion)."""
+    for field in PROFILE_FIELDS:
+        asked = question(field, lang)
+        for part, body in [("ask", asked.ask), ("help", asked.help), ("why", asked.why)] + [
+            ("buttons", b.title) for b in asked.buttons
+        ]:
+            where = (field, part, lang, body)
+            assert not NEVER.search(body) and reads_as_verdict(body) is None, where
+            assert not NEGATIVE.search(body) and not POSITIVE.search(body), where
+
+
+QUESTION_MUTATIONS: list[tuple[str, Any, str]] = [
+    ("questions.has_csq", _DELETE, "questions.has_csq"),
+    ("questions.has_csq.why", _DELETE, "questions.has_csq.why"),
+    ("questions.has_csq.ask.fr", _DELETE, "questions.has_csq.ask.fr"),
+    ("questions.has_csq.help.en", "  ", "questions.has_csq.help.en"),
+    ("questions.has_csq.buttons", _DELETE, "questions.has_csq.buttons"),
+    ("questions.has_csq.buttons.fr", _DELETE, "questions.has_csq.buttons"),
+    ("questions.has_csq.buttons.fr", [], "questions.has_csq.buttons.fr"),
+    ("questions.has_csq.buttons.en.0.title", _DELETE, "questions.has_csq.buttons.en.0"),
+    ("questions.has_csq.buttons.fr.0.payload", "/deny", "questions.has_csq.buttons.fr"),
+    ("questions.has_csq.ask.en", "Do you hold a {csq}?", "questions.has_csq.ask.en"),
+    ("questions.has_csq.tooltip", {"en": "a", "fr": "b"}, "questions.has_csq.tooltip"),
+    ("questions.favourite_colour", {"ask": {"en": "a", "fr": "b"}}, "questions.favourite_colour"),
+    ("questions", _DELETE, "questions"),
+]
+
+
+@pytest.mark.parametrize(("where", "new", "key"), QUESTION_MUTATIONS, ids=[m[0] for m in QUESTION_MUTATIONS])
+def test_an_incomplete_question_fails_loading_and_names_its_key(
+    tmp_path: Path, where: str, new: Any, key: str
+) -> None:
+    path = tmp_path / "texts.yaml"
+    data = _set(_raw(DEFAULT_TEXTS), where, new)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        load_texts(load_program(), path)
+    assert str(path) in str(caught.value) and caught.value.key == key, str(caught.value)

@@ -26,6 +26,14 @@ def test_english_and_french_catalogs_have_the_same_keys() -> None:
     assert keys(catalog("en")) == keys(catalog("fr"))
 
 
+def test_the_screening_questions_are_not_in_the_catalog() -> None:
+    """Each profile field's question lives with its criterion, in eligibility/data/texts.yaml (checked by
+    tests/engine/test_wording.py); the booking's own questions stay here."""
+    for lang in ("en", "fr"):
+        assert "questions" not in catalog(lang)
+        assert "lead_name" in entry(lang, "booking.questions")
+
+
 def test_one_term_for_who_may_advise() -> None:
     """Each catalog names "licensed immigration consultant (RCIC) or lawyer" one way, from terms.advisor."""
     for lang, term, loose in (("en", "licensed immigration consultant (RCIC) or lawyer",

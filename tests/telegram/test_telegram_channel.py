@@ -11,6 +11,7 @@ import urllib.request
 
 import pytest
 
+from eligibility import PROFILE_FIELDS, question
 from i18n.catalog import entry, text
 from tests.servers import Assistant
 from tests.telegram.fake_bot_api import FakeBotAPI
@@ -32,15 +33,15 @@ YES_NO_FIELDS = ("has_csq", "csq_valid", "pr_applied", "pr_filed_while_csq_valid
 
 
 def asked_field(lang: str, reply: str) -> str | None:
-    """The profile field whose question (from the message catalog) the reply asks."""
-    for field_name in entry(lang, "questions"):
-        if text(lang, f"questions.{field_name}.ask") in reply:
+    """The profile field whose question (from the engine's wording) the reply asks."""
+    for field_name in PROFILE_FIELDS:
+        if question(field_name, lang).ask in reply:
             return field_name
     return None
 
 
 def button_title(lang: str, field_name: str, payload: str) -> str:
-    return next(b["title"] for b in entry(lang, f"questions.{field_name}.buttons") if b["payload"] == payload)
+    return next(b.title for b in question(field_name, lang).buttons if b.payload == payload)
 
 
 def complete_check(chat: TelegramChat, lang: str, where: str) -> str:
@@ -103,10 +104,10 @@ def test_telegram_language_only_seeds_what_the_person_writes_decides(
 ) -> None:
     chat = TelegramChat(telegram_assistant, bot_api, language_code="fr")
     chat.write("Hello, am I eligible for IMP+?")
-    assert text("en", "questions.residence.ask") in chat.text()
+    assert question("residence", "en").ask in chat.text()
     chat = TelegramChat(telegram_assistant, bot_api, language_code="en")
     chat.write("Bonjour, est-ce que je suis admissible au PMI+?")
-    assert text("fr", "questions.residence.ask") in chat.text()
+    assert question("residence", "fr").ask in chat.text()
     for other in ("de", None):  # another language, or none given: English, as on every channel
         chat = TelegramChat(telegram_assistant, bot_api, language_code=other)
         chat.write("/start")
@@ -207,7 +208,7 @@ def test_malformed_updates_get_200_and_the_next_message_still_works(
         assert status == 200, update
     assert len(bot_api.sent) == sent_before, "nothing is answered to updates without a message"
     chat.write("Am I eligible for IMP+?")
-    assert text("en", "questions.residence.ask") in chat.text()
+    assert question("residence", "en").ask in chat.text()
 
 
 def test_webhook_is_set_at_startup_and_on_request(telegram_assistant: Assistant, bot_api: FakeBotAPI) -> None:
