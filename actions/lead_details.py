@@ -18,7 +18,7 @@ from eligibility import Profile, assess
 from i18n.languages import named_language, supported
 from leads.capture import capture_lead
 from leads.emails import validate_email
-from leads.errors import LeadInputError
+from leads.lead_errors import LeadInputError
 from leads.names import validate_full_name
 from leads.phones import home_region, validate_phone
 from leads.records import NewLead
