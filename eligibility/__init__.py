@@ -5,10 +5,7 @@ call ``assess``, ``question`` and ``value``; the program facts live in data/prog
 (reasons, notes, each field's question) in data/texts.yaml.
 """
 
-from .engine import assess, program_status, question, word
-from .errors import DataFileError, ProfileError, UnknownKeyError
-from .fields import FIELD_VALUES, PROFILE_FIELDS, QUESTION_ORDER
-from .models import (
+from .assessment_models import (
     Assessment,
     CodedText,
     Criterion,
@@ -20,6 +17,9 @@ from .models import (
     Source,
     Text,
 )
+from .engine import assess, program_status, question, word
+from .engine_errors import DataFileError, ProfileError, UnknownKeyError
+from .fields import FIELD_VALUES, PROFILE_FIELDS, QUESTION_ORDER
 from .program import ProgramData, cap_for, load_program, value
 from .wording import Button, Question
 

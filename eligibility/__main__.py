@@ -1,6 +1,6 @@
-"""`python -m eligibility ...`: see eligibility.cli."""
+"""`python -m eligibility ...`: see eligibility.engine_cli."""
 
-from .cli import run
+from .engine_cli import run
 
 if __name__ == "__main__":
     run()

@@ -22,9 +22,9 @@ from i18n.formatting import format_date, format_value
 from i18n.languages import SUPPORTED
 from i18n.placeholders import Lookup, fill, placeholders
 
-from .errors import DataFileError
+from .assessment_models import Criterion, DatedValue, Note, Source, Text
+from .engine_errors import DataFileError
 from .fields import domain
-from .models import Criterion, DatedValue, Note, Source, Text
 from .program import ProgramData, as_date
 from .questions import BLOCKS, FOLDS, NOTHING_ELSE, BlockEntry, analyse_block, some_summary
 from .rules import RULES, Rule, final_verdict, status_of, with_status

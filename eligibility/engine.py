@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from .assessment_models import Assessment, Note, Profile, Source
 from .dated_context import context_for
-from .errors import ProfileError
-from .models import Assessment, Note, Profile, Source
+from .engine_errors import ProfileError
 from .notes import PROGRAM_STATUS, alternatives, caveats
 from .profile_input import check_skip, parse_profile
 from .program import ProgramData, load_program

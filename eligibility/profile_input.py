@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ._pydantic import ValidationError
-from .errors import ProfileError
+from .assessment_models import Profile
+from .engine_errors import ProfileError
 from .fields import FIELD_VALUES
-from .models import Profile
 
 
 def _show(value: Any) -> str:

@@ -18,8 +18,8 @@ import yaml
 
 from i18n.languages import SUPPORTED
 
-from .errors import DataFileError, UnknownKeyError
-from .models import CodedText, DatedValue, ProgramName, Reference, Text
+from .assessment_models import CodedText, DatedValue, ProgramName, Reference, Text
+from .engine_errors import DataFileError, UnknownKeyError
 from .rules import required_keys
 
 DATA_DIR = Path(__file__).resolve().parent / "data"

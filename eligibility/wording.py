@@ -14,9 +14,9 @@ from typing import Any
 from i18n.languages import SUPPORTED
 from i18n.placeholders import placeholders, stray_braces
 
-from .errors import DataFileError
+from .assessment_models import Text
+from .engine_errors import DataFileError
 from .fields import PROFILE_FIELDS
-from .models import Text
 from .program import DATA_DIR, ProgramData, parse_text, read_yaml
 from .rules import RULES, STATUSES, status_of
 

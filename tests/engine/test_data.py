@@ -25,7 +25,7 @@ from eligibility import (
     value,
 )
 from eligibility.dated_context import Context
-from eligibility.errors import UnknownKeyError
+from eligibility.engine_errors import UnknownKeyError
 from eligibility.program import DEFAULT_PROGRAM, REQUIRED_KEYS, read_yaml
 from eligibility.rules import required_keys
 from eligibility.wording import DEFAULT_TEXTS, load_texts

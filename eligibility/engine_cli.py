@@ -16,10 +16,10 @@ from typing import Any, NoReturn, TextIO
 
 from i18n.languages import SUPPORTED
 
+from .assessment_models import jsonable
 from .engine import assess
-from .errors import DataFileError, ProfileError, UnknownKeyError
+from .engine_errors import DataFileError, ProfileError, UnknownKeyError
 from .fields import PROFILE_FIELDS
-from .models import jsonable
 from .profile_input import check_skip, parse_profile
 from .program import load_program
 
