@@ -3,7 +3,7 @@ server at its default log level and on one at LOG_LEVEL=DEBUG, where Rasa logs e
 
 from __future__ import annotations
 
-from tests.privacy.booking import Person, book_a_call, rasa_log_name, server_logs
+from tests.privacy.booking_person import Person, book_a_call, rasa_log_name, server_logs
 from tests.security.shared_servers import SecurityServers
 
 AT_DEFAULT_LEVEL = Person("Zéphyrine Quarterfield", "zephyrine.quarterfield@example.net", "+1 514 555 0199")

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from leads import LeadStore
-from tests.privacy.booking import Person, book_a_call
+from tests.privacy.booking_person import Person, book_a_call
 from tests.privacy.conversations import RasaConversations
 from tests.security.shared_servers import SecurityServers
 from tests.servers import ROOT, default_settings
