@@ -6,7 +6,7 @@ RASA := PYTHONPATH=$(CURDIR) SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LE
 STAMP := $(VENV)/.installed
 MODEL = models/impplus-$(shell scripts/model_is_current.sh --print).tar.gz
 
-.PHONY: install train run run-scale shell test lint unit validate nlu-eval stories e2e scale browser leads leads-purge bench bench-engine clean eval-nlu security audit purge
+.PHONY: install train run run-scale shell test lint unit validate nlu-eval stories e2e scale browser leads leads-purge bench bench-engine bench-startup clean eval-nlu security audit purge
 
 install: $(STAMP)
 
@@ -77,10 +77,14 @@ test: lint unit validate nlu-eval stories e2e scale browser security
 bench-engine: install
 	$(PY) benchmarks/bench_engine.py
 
+# Seconds from launching a Rasa server to its first answer, and its memory then (3 fresh starts).
+bench-startup: train
+	$(PY) benchmarks/bench_startup.py
+
 # Plain Rasa vs this assistant (embedded, scale-out 1 and 2 servers) under the same load: reports/bench.md.
 # Options: make bench BENCH_ARGS="--skip-train --fresh --seconds 10 --only baseline embedded"
 BENCH_ARGS ?=
-bench: train bench-engine
+bench: train bench-engine bench-startup
 	$(PY) benchmarks/bench_assistant.py $(BENCH_ARGS)
 	$(PY) benchmarks/bench_flood.py
 
