@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -13,6 +14,17 @@ class DataFileError(ValueError):
         self.key = key
         self.problem = problem
         super().__init__(f"{self.path}: {key}: {problem}")
+
+
+def reject_unknown(
+    path: str | Path, where: str, names: Iterable[object], allowed: tuple[str, ...], what: str = "field"
+) -> None:
+    """DataFileError naming the first of `names` not in `allowed`: a misspelt key in a data file is an
+    error, never silently ignored. `what` says what the names are (field, part, language)."""
+    unknown = sorted(str(name) for name in names if name not in allowed)
+    if unknown:
+        expected = ", ".join(allowed)
+        raise DataFileError(path, f"{where}.{unknown[0]}", f"unknown {what}; expected one of {expected}")
 
 
 class ProfileError(ValueError):

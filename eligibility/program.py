@@ -19,7 +19,7 @@ import yaml
 from i18n.languages import SUPPORTED
 
 from .assessment_models import CodedText, DatedValue, ProgramName, Reference, Text
-from .engine_errors import DataFileError, UnknownKeyError
+from .engine_errors import DataFileError, UnknownKeyError, reject_unknown
 from .rules import required_keys
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -263,10 +263,7 @@ def _load(path: Path) -> ProgramData:
 def _parse_key(path: Path, key: str, spec: Any) -> tuple[str, str, tuple[DatedValue, ...]]:
     if not isinstance(spec, dict):
         raise DataFileError(path, key, "expected a mapping with description, type and values")
-    for name in spec:
-        if name not in KEY_FIELDS:
-            expected = ", ".join(KEY_FIELDS)
-            raise DataFileError(path, f"{key}.{name}", f"unknown field; expected one of {expected}")
+    reject_unknown(path, key, spec, KEY_FIELDS)
     kind = spec.get("type")
     if kind not in VALUE_TYPES:
         raise DataFileError(path, f"{key}.type", f"{kind!r} is not one of {', '.join(VALUE_TYPES)}")
@@ -300,10 +297,7 @@ def _parse_key(path: Path, key: str, spec: Any) -> tuple[str, str, tuple[DatedVa
 def _parse_entry(path: Path, key: str, where: str, kind: str, day: date, entry: Any) -> DatedValue:
     if not isinstance(entry, dict):
         raise DataFileError(path, where, "expected a mapping with value, reference, last_checked, confidence")
-    for name in entry:
-        if name not in ENTRY_FIELDS:
-            expected = ", ".join(ENTRY_FIELDS)
-            raise DataFileError(path, f"{where}.{name}", f"unknown field; expected one of {expected}")
+    reject_unknown(path, where, entry, ENTRY_FIELDS)
     for name in ("reference", "last_checked", "confidence"):
         if name not in entry:
             raise DataFileError(path, f"{where}.{name}", "missing: every value needs one")
@@ -356,9 +350,7 @@ def parse_reference(path: Path, where: str, raw: Any) -> Reference:
     title as {en, fr}."""
     if not isinstance(raw, dict):
         raise DataFileError(path, where, "expected a mapping with title and url")
-    extra = set(raw) - {"title", "url"}
-    if extra:
-        raise DataFileError(path, f"{where}.{sorted(extra)[0]}", "unknown field; expected title and url")
+    reject_unknown(path, where, raw, ("title", "url"))
     if "url" not in raw:
         raise DataFileError(path, f"{where}.url", "missing: the page's https:// address, or null if none")
     title, url = raw.get("title"), raw.get("url")
@@ -377,9 +369,7 @@ def parse_text(path: Path, where: str, raw: Any) -> Text:
     """A bilingual text: both en and fr, non-empty, nothing else."""
     if not isinstance(raw, dict):
         raise DataFileError(path, where, "expected a bilingual text {en: ..., fr: ...}")
-    extra = set(raw) - set(SUPPORTED)
-    if extra:
-        raise DataFileError(path, f"{where}.{sorted(extra)[0]}", "unknown language; expected en and fr")
+    reject_unknown(path, where, raw, SUPPORTED, "language")
     for lang in SUPPORTED:
         if not isinstance(raw.get(lang), str) or not raw[lang].strip():
             raise DataFileError(path, f"{where}.{lang}", "missing or empty text")

@@ -15,7 +15,7 @@ from i18n.languages import SUPPORTED
 from i18n.placeholders import placeholders, stray_braces
 
 from .assessment_models import Text
-from .engine_errors import DataFileError
+from .engine_errors import DataFileError, reject_unknown
 from .fields import PROFILE_FIELDS
 from .program import DATA_DIR, ProgramData, parse_text, read_yaml
 from .rules import RULES, STATUSES, status_of
@@ -203,11 +203,7 @@ def _wording(path: Path, program: ProgramData, where: str, raw: Any, variants: t
         variants = ("before", "after")
         if switch not in program:
             raise DataFileError(path, f"{where}.switch", f"{switch!r} is no program key")
-    allowed = set(variants) | {"switch"}
-    extra = set(raw) - allowed
-    if extra:
-        expected = ", ".join(sorted(allowed))
-        raise DataFileError(path, f"{where}.{sorted(extra)[0]}", f"unknown field; expected {expected}")
+    reject_unknown(path, where, raw, tuple(sorted({*variants, "switch"})))
     texts = {}
     for variant in variants:
         if variant not in raw:
@@ -243,10 +239,7 @@ def _questions(path: Path, raw: Any) -> dict[str, QuestionText]:
         entry = raw.get(field)
         if not isinstance(entry, dict):
             raise DataFileError(path, where, "missing: every profile field needs its question")
-        extra = set(entry) - set(QUESTION_PARTS)
-        if extra:
-            expected = ", ".join(QUESTION_PARTS)
-            raise DataFileError(path, f"{where}.{sorted(extra)[0]}", f"unknown part; expected {expected}")
+        reject_unknown(path, where, entry, tuple(QUESTION_PARTS), "part")
         for part in QUESTION_PARTS:
             if part not in entry:
                 raise DataFileError(path, f"{where}.{part}", "missing: every question needs this part")
