@@ -6,7 +6,7 @@ RASA := PYTHONPATH=$(CURDIR) SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LE
 STAMP := $(VENV)/.installed
 MODEL = models/impplus-$(shell scripts/model_is_current.sh --print).tar.gz
 
-.PHONY: install train run run-scale shell test lint unit validate nlu-eval stories e2e scale browser leads leads-purge bench bench-engine bench-startup clean eval-nlu security audit purge
+.PHONY: install train run run-scale shell test lint unit validate nlu-eval stories e2e scale browser leads leads-purge bench bench-engine bench-startup clean eval-nlu security audit purge docs-screenshots
 
 install: $(STAMP)
 
@@ -65,6 +65,11 @@ scale: train
 browser: train
 	scripts/ensure_chromium.sh
 	$(PY) -m pytest -q tests/web
+
+# The README's pictures of the widget (docs/*.png), taken by the browser tests that show them.
+docs-screenshots: train
+	scripts/ensure_chromium.sh
+	DOCS_SCREENSHOTS=1 $(PY) -m pytest -q tests/web/test_widget.py -k "english_eligibility_check_by_typing or french_check_by_buttons or after_a_booking"
 
 # Security and privacy, against real servers on loopback: HTTP API off or authenticated, CORS and socket.io
 # origins, action server on loopback only, secrets only from the environment, no personal data in logs,

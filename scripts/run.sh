@@ -34,7 +34,7 @@ trap stop INT TERM
 pids+=($!)
 for port in "${rasa_ports[@]}"; do
   "$PY" -m launch.rasa_server -m "$model" -i "$RASA_HOST" -p "$port" \
-    --endpoints endpoints.yml --credentials credentials.yml ${RASA_EXTRA_ARGS:-} &
+    --endpoints endpoints.settings.yml --credentials credentials.settings.yml ${RASA_EXTRA_ARGS:-} &
   pids+=($!)
 done
 # The demo "consultancy" page with the chat widget on it, talking to the first Rasa server.

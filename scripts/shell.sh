@@ -12,4 +12,4 @@ mkdir -p var
 actions_pid=$!
 trap 'kill $actions_pid 2>/dev/null || true' EXIT INT TERM
 .venv/bin/python -m launch.rasa_shell -m "models/impplus-$(scripts/model_is_current.sh --print).tar.gz" \
-  --endpoints endpoints.yml -i "$RASA_HOST" --port "$SHELL_PORT"
+  --endpoints endpoints.settings.yml -i "$RASA_HOST" --port "$SHELL_PORT"

@@ -151,8 +151,8 @@ class Assistant:
         started as scripts/run.sh starts it: launch.rasa_server adds the API, auth and CORS arguments.
         """
         command = [str(VENV_BIN / "python"), "-m", "launch.rasa_server", "-m", str(current_model()),
-                   "-i", "127.0.0.1", "-p", str(port), "--endpoints", "endpoints.yml",
-                   "--credentials", "credentials.yml"]
+                   "-i", "127.0.0.1", "-p", str(port), "--endpoints", "endpoints.settings.yml",
+                   "--credentials", "credentials.settings.yml"]
         log_name = "rasa.log" if port == self.rasa_port else f"rasa-{port}.log"
         process = self._spawn(command, {**self.settings, **(env or {})}, log_name)
         self.rasa_processes[port] = process

@@ -35,7 +35,7 @@ def converse() -> ModuleType:
     """The shared evaluation script, whose classifiers read questions and verdicts like the checker does."""
     folder = shared_dir()
     if folder is None:
-        pytest.skip("shared/eval/converse.py is not beside this checkout")
+        pytest.skip("the public evaluation checker (shared/eval or IMPPLUS_SHARED_DIR) is not available")
     spec = importlib.util.spec_from_file_location("converse", Path(folder) / "eval" / "converse.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)

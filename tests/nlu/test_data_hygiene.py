@@ -221,7 +221,7 @@ def test_heldout_does_not_overlap_training(training, heldout):
 def test_training_does_not_copy_the_public_eval_sample(training):
     shared = shared_dir()
     if shared is None:
-        pytest.skip("public evaluation sample not available")
+        pytest.skip("the public evaluation sample (shared/eval or IMPPLUS_SHARED_DIR) is not available")
     sample = yaml.safe_load((shared / "eval" / "public" / "sample.yml").read_text(encoding="utf-8"))
     sentences = [p["say"] for p in sample.get("probes", []) if p.get("say")]
     for persona in sample.get("personas", []):

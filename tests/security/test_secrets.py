@@ -66,7 +66,9 @@ def yaml_values(node: object, key: str = "") -> list[tuple[str, object]]:
     return [(key, node)]
 
 
-@pytest.mark.parametrize("name", ["credentials.yml", "endpoints.yml"])
+@pytest.mark.parametrize(
+    "name", ["credentials.yml", "credentials.settings.yml", "endpoints.yml", "endpoints.settings.yml"]
+)
 def test_rasa_files_reference_secrets_as_environment_variables(name: str) -> None:
     leaves = yaml_values(yaml.safe_load((ROOT / name).read_text(encoding="utf-8")))
     secrets = [(key, value) for key, value in leaves if SECRET_KEY.search(key)]

@@ -6,13 +6,22 @@ Playwright download, so the tests run offline.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Dialog, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Dialog,
+    Locator,
+    Page,
+    sync_playwright,
+)
 
 from tests.servers import ROOT, Assistant
 
@@ -27,6 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = ROOT / "reports" / "screenshots"
+DOCS = ROOT / "docs"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
@@ -99,3 +109,16 @@ def screenshots() -> Path:
     """reports/screenshots/ (git-ignored), where the tests save what the widget looks like."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def docs_screenshot() -> Callable[[Page | Locator, str], None]:
+    """With DOCS_SCREENSHOTS=1 (`make docs-screenshots`), saves a picture for the README as docs/NAME;
+    otherwise does nothing. Pictures of the chat panel rather than the page keep them small."""
+
+    def save(target: Page | Locator, name: str) -> None:
+        if os.environ.get("DOCS_SCREENSHOTS") == "1":
+            DOCS.mkdir(exist_ok=True)
+            target.screenshot(path=str(DOCS / name))
+
+    return save

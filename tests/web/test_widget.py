@@ -134,7 +134,8 @@ def test_demo_page_is_served_with_strict_security_headers(assistant: Assistant) 
 
 
 def test_english_eligibility_check_by_typing(
-    assistant: Assistant, new_tab: Callable[..., BrowserTab], screenshots: Path
+    assistant: Assistant, new_tab: Callable[..., BrowserTab], screenshots: Path,
+    docs_screenshot: Callable[..., None],
 ) -> None:
     tab = new_tab()
     chat = Chat(tab.page)
@@ -170,6 +171,8 @@ def test_english_eligibility_check_by_typing(
     assert "\n" in (criteria.text_content() or "")
     assert criteria.evaluate("e => getComputedStyle(e.parentElement).whiteSpace") == "pre-wrap"
     tab.page.screenshot(path=str(screenshots / "desktop-verdict.png"))
+    chat.bot.filter(has_text="appear to be eligible").last.evaluate("e => e.scrollIntoView({block: 'start'})")
+    docs_screenshot(chat.panel, "widget-en-verdict.png")
 
     # the widget told the assistant the page's language with every message
     events = user_events(assistant, chat.session_id() or "")
@@ -179,7 +182,8 @@ def test_english_eligibility_check_by_typing(
 
 
 def test_french_check_by_buttons_on_a_phone(
-    assistant: Assistant, new_tab: Callable[..., BrowserTab], screenshots: Path
+    assistant: Assistant, new_tab: Callable[..., BrowserTab], screenshots: Path,
+    docs_screenshot: Callable[..., None],
 ) -> None:
     tab = new_tab(viewport=PHONE, is_mobile=True, has_touch=True)
     chat = Chat(tab.page)
@@ -196,6 +200,7 @@ def test_french_check_by_buttons_on_a_phone(
     chat.reply(chat.say("J'habite à Alger"), "Certificat de sélection du Québec")
     chat.reply(chat.click("Oui, j'en ai un"), "Dans quel programme")
     tab.page.screenshot(path=str(screenshots / "phone-conversation.png"))
+    docs_screenshot(tab.page, "widget-fr-phone.png")
     chat.reply(chat.click("Programme régulier des travailleurs qualifiés (PRTQ)"), "toujours valide")
     chat.reply(chat.click("Oui, il est valide"), "résidence permanente")
     chat.reply(chat.click("Oui, je l'ai déposée"), "décision")
@@ -255,7 +260,7 @@ def stored_items(page: Page) -> str:
 
 
 def test_no_contact_detail_stays_in_the_browser_after_a_booking(
-    assistant: Assistant, new_tab: Callable[..., BrowserTab]
+    assistant: Assistant, new_tab: Callable[..., BrowserTab], docs_screenshot: Callable[..., None]
 ) -> None:
     tab = new_tab()
     chat = Chat(tab.page)
@@ -280,6 +285,7 @@ def test_no_contact_detail_stays_in_the_browser_after_a_booking(
                                   ("zofia.ml@example.org", "phone"), ("skip", "time zone"),
                                   ("mornings, Rome time", "language"), ("English", "Shall I send")):
         chat.reply(chat.say(answer), next_question)
+    docs_screenshot(chat.panel, "booking-summary.png")
     chat.reply(chat.say("yes"), "reference")
     kept = stored_items(tab.page)
     assert "Zofia" not in kept and "zofia.ml" not in kept and "Rome" not in kept
