@@ -4,9 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RASA := PYTHONPATH=$(CURDIR) SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=3 TQDM_DISABLE=1 $(VENV)/bin/rasa
 STAMP := $(VENV)/.installed
+# Each test stage prints its seconds and adds them to STAGE_LOG; `make test` lists them at the end.
+STAGE_LOG := reports/stage-times.txt
+timed = mkdir -p reports; s=$$SECONDS; trap 'echo "[$(1)] $$((SECONDS - s)) s" | tee -a $(STAGE_LOG)' EXIT;
 MODEL = models/impplus-$(shell scripts/model_is_current.sh --print).tar.gz
 
-.PHONY: install train run run-scale shell test lint unit validate nlu-eval stories e2e scale browser leads leads-purge bench bench-engine bench-startup clean eval-nlu security audit purge docs-screenshots
+.PHONY: install train run run-scale shell test test-fast end-to-end lint unit validate nlu-eval stories e2e scale browser leads leads-purge bench bench-engine bench-startup clean eval-nlu security audit purge
 
 install: $(STAMP)
 
@@ -19,7 +22,7 @@ $(STAMP): requirements.txt constraints.txt web/package.json web/package-lock.jso
 
 # Trains only when there is no model for the current config, domain and training data.
 train: install
-	@if scripts/model_is_current.sh; then echo "Model is up to date: $(MODEL)"; else \
+	@$(call timed,train) if scripts/model_is_current.sh; then echo "Model is up to date: $(MODEL)"; else \
 	  $(RASA) train --fixed-model-name "$(notdir $(basename $(basename $(MODEL))))" --out models; fi
 
 run: train
@@ -33,16 +36,22 @@ shell: train
 	scripts/shell.sh
 
 lint: install
-	$(VENV)/bin/ruff check .
+	@$(call timed,lint) $(VENV)/bin/ruff check .
 
 # tests/privacy also holds end-to-end privacy tests (make security): unit runs only its unit tests.
 PRIVACY_UNIT_TESTS := tests/privacy/test_log_masking.py tests/privacy/test_tracker_redaction.py
 
+UNIT_TESTS := tests/engine tests/i18n tests/nlu tests/nlu_components tests/places tests/nlu_report tests/actions \
+  tests/leads tests/channels tests/project_settings tests/launch $(PRIVACY_UNIT_TESTS)
+
 unit: install
-	$(PY) -m pytest -q tests/engine tests/i18n tests/nlu tests/nlu_components tests/places tests/nlu_report tests/actions tests/leads tests/channels tests/project_settings tests/launch $(PRIVACY_UNIT_TESTS)
+	@$(call timed,unit) $(PY) -m pytest -q $(UNIT_TESTS)
+
+# Day-to-day: lint and the unit tests (engine included); no servers, no training.
+test-fast: lint unit
 
 validate: install
-	$(RASA) data validate --fail-on-warnings
+	@$(call timed,validate) $(RASA) data validate --fail-on-warnings
 
 nlu-eval: train
 	$(PY) -m pytest -q tests/nlu_eval
@@ -52,19 +61,19 @@ eval-nlu: train
 	$(PY) -m nlu_report
 
 stories: train
-	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out reports/stories
+	@$(call timed,stories) $(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out reports/stories
 
 e2e: train
 	$(PY) -m pytest -q tests/e2e tests/telegram tests/faults
 
 # The scale-out profile against this machine's PostgreSQL and Redis: two Rasa servers sharing conversations.
 scale: train
-	$(PY) -m pytest -q tests/stores tests/scale
+	@$(call timed,scale) $(PY) -m pytest -q tests/stores tests/scale
 
 # The website widget in Debian's Chromium (installed with apt when missing; no browser download).
 browser: train
 	scripts/ensure_chromium.sh
-	$(PY) -m pytest -q tests/web
+	@$(call timed,browser) $(PY) -m pytest -q tests/web
 
 # The README's pictures of the widget (docs/*.png), taken by the browser tests that show them.
 docs-screenshots: train
@@ -77,7 +86,25 @@ docs-screenshots: train
 security: train
 	$(PY) -m pytest -q tests/security tests/privacy
 
-test: lint unit validate nlu-eval stories e2e scale browser security
+# nlu-eval, e2e and security in one pytest session: its servers (tests/session_servers.py) start once, at
+# collection, shared by e2e, telegram, security and privacy, and boot while the tests that need no server run.
+end-to-end: train
+	@$(call timed,nlu-eval+e2e+security) $(PY) -m pytest -q tests/nlu_eval tests/e2e tests/telegram tests/faults \
+	  tests/security tests/privacy
+
+# Everything, from a fresh clone: training runs beside the unit tests, and `rasa test core` beside the
+# end-to-end session. The web tests keep a pytest process of their own (Playwright's event loop and the
+# privacy tests' asyncio code do not share one).
+test:
+	@mkdir -p reports && : > $(STAGE_LOG) && date +%s > reports/.test-start
+	@$(call timed,install) $(MAKE) --no-print-directory install
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory -j2 --output-sync=target train unit validate
+	@$(MAKE) --no-print-directory -j2 --output-sync=target stories end-to-end
+	@$(MAKE) --no-print-directory scale
+	@$(MAKE) --no-print-directory browser
+	@echo "Stage times (stages on one line of the recipe run side by side):"; cat $(STAGE_LOG)
+	@echo "[make test] $$(( $$(date +%s) - $$(cat reports/.test-start) )) s in all"
 
 bench-engine: install
 	$(PY) benchmarks/bench_engine.py

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -92,6 +93,14 @@ class Assistant:
         return [f"http://127.0.0.1:{port}" for port in self.rasa_processes]
 
     def start(self, timeout: float = 180.0) -> Assistant:
+        """Starts every server and waits until all of them answer."""
+        self.launch()
+        self.wait_ready(timeout)
+        return self
+
+    def launch(self) -> Assistant:
+        """Starts every server and returns at once, so a test session can boot them while other tests run;
+        `wait_ready` waits for them."""
         self.rasa_port = self.rasa_port or free_port()
         self.action_port = self.action_port or free_port()
         self.web_port = self.web_port or free_port()
@@ -141,7 +150,6 @@ class Assistant:
                 env,
                 "web.log",
             )
-        self.wait_ready(timeout)
         return self
 
     def start_rasa(self, port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
@@ -165,6 +173,13 @@ class Assistant:
         os.killpg(process.pid, signal.SIGKILL if hard else signal.SIGTERM)
         process.wait(timeout=30)
         self.processes.remove(process)
+
+    def view(self, rasa_port: int) -> Assistant:
+        """The same running servers, addressed at another of their Rasa servers (`url`, `say`).
+
+        For tests given one Rasa server of a shared assistant; stopping it is the owner's job, not the view's.
+        """
+        return dataclasses.replace(self, rasa_port=rasa_port)
 
     def env_value(self, name: str) -> str:
         """A setting the servers were started with (after defaults and the environment)."""
@@ -193,7 +208,7 @@ class Assistant:
                 f"http://127.0.0.1:{self.action_port}/health"
             ):
                 return
-            time.sleep(0.5)
+            time.sleep(0.2)
         raise RuntimeError(f"the assistant did not start within {timeout:.0f} s; see {self.workdir}")
 
     @staticmethod

@@ -1,16 +1,13 @@
-"""One real assistant (action server + Rasa server) shared by the end-to-end tests."""
+"""The real assistant (action server + Rasa server) of the end-to-end tests: the session's shared one."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import pytest
 
 from tests.servers import Assistant
+from tests.session_servers import SessionServers
 
 
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    running = Assistant(workdir=tmp_path_factory.mktemp("assistant")).start()
-    yield running
-    running.stop()
+def assistant(e2e_servers: SessionServers) -> Assistant:
+    return e2e_servers.assistant

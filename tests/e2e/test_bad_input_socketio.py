@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -48,7 +49,8 @@ class WidgetClient:
 def widget(assistant: Assistant) -> Iterator[WidgetClient]:
     client = WidgetClient(assistant)
     yield client
-    client.client.disconnect()
+    # Disconnecting waits for the open long-poll request (~29 s): let it finish in the background.
+    threading.Thread(target=client.client.disconnect, daemon=True).start()
 
 
 def texts(replies: list[dict]) -> str:

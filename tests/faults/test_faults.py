@@ -8,24 +8,13 @@ import signal
 import subprocess
 import threading
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from i18n.catalog import text
 from tests.e2e.test_conversations import texts
 from tests.servers import Assistant
-
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    # A flood window longer than the module, so what the limit lets through doesn't depend on timing.
-    workdir = tmp_path_factory.mktemp("faults")
-    running = Assistant(workdir=workdir, env={"FLOOD_WINDOW_SECONDS": "3600"}).start()
-    yield running
-    running.stop()
 
 
 def stop_action_server(assistant: Assistant) -> list[str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.security.shared_servers import SecurityServers, shared_servers
+from tests.session_servers import SessionServers
 
 
 @pytest.fixture(scope="session")
-def servers(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SecurityServers:
-    return shared_servers(request.config, tmp_path_factory)
+def servers(request: pytest.FixtureRequest, e2e_servers: SessionServers) -> SecurityServers:
+    return shared_servers(request.config)

@@ -1,6 +1,6 @@
-"""One running assistant for tests/security and tests/privacy, started once per test session.
+"""The security and privacy tests' view of the session's shared assistant (tests/session_servers.py).
 
-It has one action server and two Rasa servers, started in parallel:
+It has one action server and Rasa servers started in parallel, among them:
 - the *default* one, with every setting of config/defaults.env (no HTTP API, no CORS, INFO logs);
 - the *configured* one, with everything optional switched on: the HTTP API with a token and a JWT secret,
   CORS for one origin, and DEBUG logs (Rasa reads LOG_LEVEL).
@@ -9,7 +9,6 @@ It has one action server and two Rasa servers, started in parallel:
 from __future__ import annotations
 
 import json
-import secrets
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
@@ -18,23 +17,15 @@ from typing import Any
 
 import pytest
 
-from tests.servers import Assistant, default_settings
-
-API_TOKEN = f"test-token-{secrets.token_hex(16)}"
-JWT_SECRET = secrets.token_hex(32)
-SHOP_ORIGIN = "http://shop.example"
-FOREIGN_ORIGIN = "http://evil.example"
-# The settings under test take their config/defaults.env value even if the developer's shell sets them.
-_DEFAULTS_UNDER_TEST = ("RASA_ENABLE_API", "RASA_API_TOKEN", "RASA_JWT_SECRET", "RASA_JWT_METHOD",
-                        "RASA_CORS_ORIGINS", "ACTION_HOST")
-CONFIGURED = {
-    "RASA_ENABLE_API": "true",
-    "RASA_API_TOKEN": API_TOKEN,
-    "RASA_JWT_SECRET": JWT_SECRET,
-    "RASA_JWT_METHOD": "HS256",
-    "RASA_CORS_ORIGINS": SHOP_ORIGIN,
-    "LOG_LEVEL": "DEBUG",
-}
+from tests.servers import Assistant
+from tests.session_servers import (  # noqa: F401 - the tests' names for them
+    API_TOKEN,
+    CONFIGURED,
+    FOREIGN_ORIGIN,
+    JWT_SECRET,
+    SHOP_ORIGIN,
+    running,
+)
 
 
 @dataclass(frozen=True)
@@ -42,37 +33,14 @@ class SecurityServers:
     """The running assistant and which of its Rasa servers is which."""
 
     assistant: Assistant
-
-    @property
-    def default_url(self) -> str:
-        return self.assistant.urls[0]
-
-    @property
-    def configured_url(self) -> str:
-        return self.assistant.urls[1]
+    default_url: str
+    configured_url: str
 
 
-_RUNNING = pytest.StashKey[SecurityServers]()
-_FAILED = pytest.StashKey[str]()
-
-
-def shared_servers(config: pytest.Config, factory: pytest.TempPathFactory) -> SecurityServers:
-    """The session's servers, started on first use and stopped when the session ends."""
-    if _FAILED in config.stash:
-        pytest.fail(config.stash[_FAILED])
-    if _RUNNING not in config.stash:
-        defaults = default_settings()
-        env = {name: defaults[name] for name in _DEFAULTS_UNDER_TEST}
-        assistant = Assistant(workdir=factory.mktemp("security"), env={**env, "PYTHONUNBUFFERED": "1"},
-                              extra_rasa=[CONFIGURED])
-        config.add_cleanup(assistant.stop)
-        try:
-            assistant.start()
-        except RuntimeError as exc:
-            config.stash[_FAILED] = str(exc)
-            raise
-        config.stash[_RUNNING] = SecurityServers(assistant)
-    return config.stash[_RUNNING]
+def shared_servers(config: pytest.Config, factory: pytest.TempPathFactory | None = None) -> SecurityServers:
+    """The session's shared servers, started on first use (or at collection) and stopped when it ends."""
+    servers = running(config, "e2e_servers")
+    return SecurityServers(servers.assistant, servers.url("default"), servers.url("configured"))
 
 
 @dataclass(frozen=True)

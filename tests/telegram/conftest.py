@@ -1,74 +1,47 @@
-"""A fake Bot API and the real assistant with its Telegram channel pointed at it; one more with it off."""
+"""The session's shared assistant (tests/session_servers.py) as the Telegram tests see it: one Rasa server
+with the Telegram channel pointed at a fake Bot API, and the default one: no token, channel off."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.servers import ROOT, Assistant, free_port
+from tests.servers import ROOT, Assistant
+from tests.session_servers import TELEGRAM_BOT_NAME, TELEGRAM_TOKEN, SessionServers
 from tests.telegram.fake_bot_api import FakeBotAPI
 
-TOKEN = "123456:TEST-token"
-BOT_NAME = "impplus_test_bot"
+TOKEN = TELEGRAM_TOKEN
+BOT_NAME = TELEGRAM_BOT_NAME
 CHANNEL = "channels.telegram.ConfigurableTelegramInput"
 
 
 def _require_channel_in_credentials() -> None:
-    if CHANNEL not in (ROOT / "credentials.settings.yml").read_text(encoding="utf-8"):
-        pytest.fail(f"credentials.settings.yml has no {CHANNEL} block: the Telegram channel is not configured")
+    if CHANNEL not in (ROOT / "credentials.yml").read_text(encoding="utf-8"):
+        pytest.fail(f"credentials.yml has no {CHANNEL} block: the Telegram channel is not configured")
 
 
 @pytest.fixture(scope="session")
-def bot_api() -> Iterator[FakeBotAPI]:
-    api = FakeBotAPI(TOKEN, BOT_NAME).start()
-    yield api
-    api.stop()
+def bot_api(e2e_servers: SessionServers) -> FakeBotAPI:
+    assert e2e_servers.bot_api is not None
+    return e2e_servers.bot_api
 
 
 @pytest.fixture(scope="session")
-def telegram_assistant(tmp_path_factory: pytest.TempPathFactory, bot_api: FakeBotAPI) -> Iterator[Assistant]:
-    """The assistant with Telegram on; its webhook URL is known before it starts (its port is chosen)."""
+def telegram_assistant(e2e_servers: SessionServers) -> Assistant:
+    """The assistant with Telegram on; its webhook URL was known before it started (its port was chosen)."""
     _require_channel_in_credentials()
-    port = free_port()
-    running = Assistant(
-        workdir=tmp_path_factory.mktemp("telegram"),
-        rasa_port=port,
-        env={
-            "TELEGRAM_TOKEN": TOKEN,
-            "TELEGRAM_BOT_NAME": BOT_NAME,
-            "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/webhooks/telegram/webhook",
-            "TELEGRAM_API_BASE_URL": bot_api.url,
-        },
-    ).start()
-    yield running
-    running.stop()
+    port = int(e2e_servers.url("telegram").rsplit(":", 1)[1])
+    return e2e_servers.assistant.view(port)
 
 
 @pytest.fixture(scope="session")
-def silent_bot_api() -> Iterator[FakeBotAPI]:
+def silent_bot_api(e2e_servers: SessionServers) -> FakeBotAPI:
     """A Bot API that the assistant with Telegram off must never call."""
-    api = FakeBotAPI(TOKEN, BOT_NAME).start()
-    yield api
-    api.stop()
+    assert e2e_servers.silent_bot_api is not None
+    return e2e_servers.silent_bot_api
 
 
 @pytest.fixture(scope="session")
-def assistant_without_token(
-    tmp_path_factory: pytest.TempPathFactory, silent_bot_api: FakeBotAPI
-) -> Iterator[Assistant]:
+def assistant_without_token(e2e_servers: SessionServers) -> Assistant:
     """The assistant as shipped (config/defaults.env): no token, so the Telegram channel is off."""
     _require_channel_in_credentials()
-    port = free_port()
-    running = Assistant(
-        workdir=tmp_path_factory.mktemp("telegram_off"),
-        rasa_port=port,
-        env={
-            "TELEGRAM_TOKEN": "",
-            "TELEGRAM_BOT_NAME": BOT_NAME,
-            "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/webhooks/telegram/webhook",
-            "TELEGRAM_API_BASE_URL": silent_bot_api.url,
-        },
-    ).start()
-    yield running
-    running.stop()
+    return e2e_servers.assistant
