@@ -9,7 +9,7 @@ STAGE_LOG := reports/stage-times.txt
 timed = mkdir -p reports; s=$$SECONDS; trap 'echo "[$(1)] $$((SECONDS - s)) s" | tee -a $(STAGE_LOG)' EXIT;
 MODEL = models/impplus-$(shell scripts/model_is_current.sh --print).tar.gz
 
-.PHONY: install train run run-scale shell test test-fast end-to-end lint unit validate nlu-eval stories e2e scale browser leads leads-purge bench bench-engine bench-startup clean eval-nlu security audit purge
+.PHONY: install train run run-scale shell test test-fast end-to-end lint unit validate nlu-eval stories e2e scale browser leads leads-purge bench bench-engine bench-startup clean eval-nlu security audit purge docs-screenshots
 
 install: $(STAMP)
 

@@ -15,8 +15,8 @@ CHANNEL = "channels.telegram.ConfigurableTelegramInput"
 
 
 def _require_channel_in_credentials() -> None:
-    if CHANNEL not in (ROOT / "credentials.yml").read_text(encoding="utf-8"):
-        pytest.fail(f"credentials.yml has no {CHANNEL} block: the Telegram channel is not configured")
+    if CHANNEL not in (ROOT / "credentials.settings.yml").read_text(encoding="utf-8"):
+        pytest.fail(f"credentials.settings.yml has no {CHANNEL} block: the Telegram channel is off")
 
 
 @pytest.fixture(scope="session")
