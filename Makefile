@@ -29,8 +29,9 @@ run: train
 	scripts/run.sh
 
 # Scale-out profile on this machine: Rasa on 5005 and 5006 sharing PostgreSQL and Redis (config/scale-out.env).
+# LOCAL_SERVICES=1: a throwaway real PostgreSQL and Redis for the run instead (removed on exit).
 run-scale: train
-	scripts/run.sh scale-out
+	LOCAL_SERVICES=$(LOCAL_SERVICES) scripts/run.sh scale-out
 
 shell: train
 	scripts/shell.sh
@@ -70,7 +71,7 @@ e2e: train
 scale: train
 	@$(call timed,scale) $(PY) -m pytest -q tests/stores tests/scale
 
-# The website widget in Debian's Chromium (installed with apt when missing; no browser download).
+# The website widget in Debian's or Playwright's Chromium (found by scripts/ensure_chromium.sh, never installed).
 browser: train
 	scripts/ensure_chromium.sh
 	@$(call timed,browser) $(PY) -m pytest -q tests/web

@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
-# Makes sure Debian's Chromium is installed for the browser tests (tests/web), which drive it with
-# Playwright's Python package; Playwright's own browser download is never used.
+# Finds a Chromium for the browser tests (tests/web), which drive it with Playwright's Python package, and
+# installs nothing (no sudo, no apt inside `make test`): CHROMIUM when set, else Debian's /usr/bin/chromium,
+# else Playwright's own browser if the user downloaded it. With --print, prints the path found.
+# Without one: a single line saying how to get one, and exit status 1.
 set -euo pipefail
-CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
-if [ -x "$CHROMIUM" ]; then exit 0; fi
-echo "Chromium is missing at $CHROMIUM: installing the Debian package..." >&2
-if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else
-  echo "Install it as root: apt-get install -y chromium" >&2; exit 1
+cd "$(dirname "$0")/.."
+found=""
+for candidate in "${CHROMIUM:-}" /usr/bin/chromium; do
+  if [ -n "$candidate" ] && [ -x "$candidate" ]; then found="$candidate"; break; fi
+done
+if [ -z "$found" ] && [ -x .venv/bin/python ]; then
+  # Where `python -m playwright install chromium` puts it (~/.cache/ms-playwright), if it is there.
+  found="$(.venv/bin/python -c '
+from pathlib import Path
+from playwright.sync_api import sync_playwright
+with sync_playwright() as playwright:
+    path = Path(playwright.chromium.executable_path)
+print(path if path.is_file() else "")' 2>/dev/null || true)"
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq chromium >/dev/null
-[ -x "$CHROMIUM" ] || { echo "apt-get installed chromium but $CHROMIUM is still missing" >&2; exit 1; }
+if [ -z "$found" ]; then
+  echo "No Chromium for the browser tests: run 'sudo apt-get install chromium' or '.venv/bin/python -m playwright install chromium' (or set CHROMIUM to a Chromium binary)." >&2
+  exit 1
+fi
+if [ "${1:-}" = "--print" ]; then echo "$found"; fi

@@ -9,6 +9,21 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 profile="${1:-embedded}"
 source scripts/load_env.sh
+# LOCAL_SERVICES=1 (`make run-scale LOCAL_SERVICES=1`, for a machine without them): a throwaway real
+# PostgreSQL and Redis for this run (launch/local_services.py), named through the environment, removed on exit.
+local_services=()
+if [ "${LOCAL_SERVICES:-}" = 1 ]; then
+  services_env="$(mktemp)"
+  "$PY" -m launch.local_services > "$services_env" &
+  local_services=($!)
+  until grep -q '^# ready' "$services_env"; do
+    kill -0 "${local_services[0]}" 2>/dev/null || { echo "The throwaway PostgreSQL and Redis did not start." >&2; exit 1; }
+    sleep 0.2
+  done
+  source "$services_env"
+  rm -f "$services_env"
+  echo "Started a throwaway PostgreSQL and Redis for this run (LOCAL_SERVICES=1): removed on exit."
+fi
 load_settings "$profile"
 # Refuses (one line) e.g. RASA_ENABLE_API=true without a token or JWT secret: see launch/rasa_server.py.
 "$PY" -m launch.rasa_server --check || exit 1
@@ -18,7 +33,7 @@ model="models/impplus-$(scripts/model_is_current.sh --print).tar.gz"
 "$PY" scripts/check_stores.py || exit 1
 IFS=',' read -r -a rasa_ports <<< "$RASA_PORTS"
 
-pids=()
+pids=("${local_services[@]}")
 stop() {
   trap - INT TERM
   echo; echo "Stopping the assistant..."

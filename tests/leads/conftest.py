@@ -1,10 +1,10 @@
-"""Shared fixtures: leads databases (SQLite, local PostgreSQL), Rasa tracker stores, a webhook receiver."""
+"""Shared fixtures: leads databases (SQLite; PostgreSQL at TEST_POSTGRES_URL, or a throwaway one: see
+tests/local_services.py), Rasa tracker stores, a webhook receiver."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
 import socket
 import threading
 import time
@@ -20,34 +20,18 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 from leads import LeadStore, NewLead
+from tests.local_services import local_postgres_fixture  # noqa: F401 - fixture
 
 REPO = Path(__file__).resolve().parents[2]
-PG_CANDIDATES = [
-    os.environ.get("LEADS_TEST_PG_URL", ""),
-    "postgresql://postgres@127.0.0.1:5432/test",
-    "postgresql://root@127.0.0.1:5432/test",
-]
 START = datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="session")
-def pg_base_url() -> str:
-    """A PostgreSQL server URL that accepts us, or the PostgreSQL tests are skipped (with the reason)."""
-    problems = []
-    for url in filter(None, PG_CANDIDATES):
-        engine = create_engine(url, connect_args={"connect_timeout": 3})
-        try:
-            with engine.connect():
-                return url
-        except OperationalError as exc:
-            problems.append(str(exc.orig).strip().splitlines()[0])
-        finally:
-            engine.dispose()
-    pytest.skip(f"PostgreSQL unreachable at 127.0.0.1:5432/test ({'; '.join(problems)}); "
-                "set LEADS_TEST_PG_URL to run these tests")
+def pg_base_url(local_postgres_url: str) -> str:
+    """The tests' PostgreSQL server (never skipped: a throwaway one is started when none answers)."""
+    return local_postgres_url
 
 
 @pytest.fixture()

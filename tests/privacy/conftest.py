@@ -7,6 +7,7 @@ import pytest
 
 from tests.leads.conftest import (  # noqa: F401 - fixtures, used by name
     db_url,
+    local_postgres_fixture,
     pg_base_url,
     pg_url,
     receiver,

@@ -1,6 +1,6 @@
 """Conversations are not kept forever: `python -m leads purge` deletes those with no message for
 TRACKER_RETENTION_DAYS, and `python -m leads erase` deletes a person's conversation with their lead.
-On SQLite and on this machine's PostgreSQL (a schema of its own, dropped afterwards)."""
+On SQLite and on the tests' PostgreSQL (tests/local_services.py; a schema of its own, dropped afterwards)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from leads import LeadStore
 from tests.privacy.booking_person import Person, book_a_call
 from tests.privacy.conversations import RasaConversations
 from tests.security.shared_servers import SecurityServers
-from tests.servers import ROOT, default_settings
+from tests.servers import ROOT
 
 
 def leads_command(*args: str, **settings: str) -> subprocess.CompletedProcess[str]:
@@ -31,11 +31,11 @@ def leads_command(*args: str, **settings: str) -> subprocess.CompletedProcess[st
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def tracker_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A tracker store URL: an SQLite file, or a fresh schema on the scale-out profile's PostgreSQL."""
+    """A tracker store URL: an SQLite file, or a fresh schema on the tests' PostgreSQL."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'tracker.db'}"
         return
-    server = default_settings("scale-out")["TRACKER_DB_URL"]
+    server = str(request.getfixturevalue("local_postgres_url"))
     schema = f"retention_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
     with admin.connect() as connection:

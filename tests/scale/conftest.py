@@ -1,4 +1,5 @@
-"""Two Rasa servers and one action server in the scale-out profile, on this machine's PostgreSQL and Redis."""
+"""Two Rasa servers and one action server in the scale-out profile, sharing the tests' PostgreSQL and Redis
+(TEST_POSTGRES_URL / TEST_REDIS_URL, or throwaway servers: tests/local_services.py)."""
 
 from __future__ import annotations
 
@@ -11,15 +12,19 @@ import sqlalchemy as sa
 
 from project_settings import config_files, load_settings
 from scripts.check_stores import lock_store_problem, tracker_store_problem
+from tests.local_services import local_postgres_fixture, local_redis_fixture, scale_out_env  # noqa: F401
 from tests.servers import Assistant
 
 
 @pytest.fixture(scope="session")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    settings = load_settings({}, config_files("scale-out"))
+def cluster(tmp_path_factory: pytest.TempPathFactory, local_postgres_url: str,
+            local_redis_url: str) -> Iterator[Assistant]:
+    stores = scale_out_env()
+    settings = load_settings(stores, config_files("scale-out"))
     problems = [tracker_store_problem(settings.tracker_db_url), lock_store_problem(settings)]
     assert not any(problems), f"the scale-out profile needs PostgreSQL and Redis: {problems}"
-    running = Assistant(workdir=tmp_path_factory.mktemp("cluster"), profile="scale-out", replicas=2).start()
+    running = Assistant(workdir=tmp_path_factory.mktemp("cluster"), profile="scale-out", replicas=2,
+                        env=stores).start()
     yield running
     running.stop()
 

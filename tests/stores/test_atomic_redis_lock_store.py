@@ -1,4 +1,5 @@
-"""The scale-out lock store against this machine's real Redis: two stores (two Rasa servers) racing."""
+"""The scale-out lock store against a real Redis (TEST_REDIS_URL, or a throwaway one): two stores (two Rasa
+servers) racing."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ import pytest
 from rasa.core.lock_store import LockStore
 from rasa.utils.endpoints import EndpointConfig
 
+from launch.local_services import lock_store_settings
 from stores import AtomicRedisLockStore
+from tests.local_services import local_redis_fixture  # noqa: F401 - fixture
 from tests.servers import default_settings
 
 
 @pytest.fixture
-def two_servers() -> Iterator[tuple[AtomicRedisLockStore, AtomicRedisLockStore]]:
-    settings = default_settings("scale-out")
+def two_servers(local_redis_url: str) -> Iterator[tuple[AtomicRedisLockStore, AtomicRedisLockStore]]:
+    settings = {**default_settings("scale-out"), **lock_store_settings(local_redis_url)}
     prefix = f"unit{uuid.uuid4().hex[:8]}"
     config = EndpointConfig(url=settings["LOCK_STORE_HOST"], port=settings["LOCK_STORE_PORT"],
                             db=settings["LOCK_STORE_DB"], key_prefix=prefix, type=settings["LOCK_STORE_TYPE"])
