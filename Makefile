@@ -22,8 +22,8 @@ $(STAMP): requirements.txt constraints.txt web/package.json web/package-lock.jso
 
 # Trains only when there is no model for the current config, domain and training data.
 train: install
-	@$(call timed,train) if scripts/model_is_current.sh; then echo "Model is up to date: $(MODEL)"; else \
-	  $(RASA) train --fixed-model-name "$(notdir $(basename $(basename $(MODEL))))" --out models; fi
+	@if scripts/model_is_current.sh; then echo "Model is up to date: $(MODEL)"; else \
+	  $(call timed,train) $(RASA) train --fixed-model-name "$(notdir $(basename $(basename $(MODEL))))" --out models; fi
 
 run: train
 	scripts/run.sh

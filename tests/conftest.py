@@ -25,3 +25,8 @@ def e2e_servers(request: pytest.FixtureRequest) -> SessionServers:
 @pytest.fixture(scope="session")
 def fault_servers(request: pytest.FixtureRequest) -> SessionServers:
     return running(request.config, "fault_servers")
+
+
+@pytest.fixture(scope="session")
+def restart_servers(request: pytest.FixtureRequest) -> SessionServers:
+    return running(request.config, "restart_servers")

@@ -9,7 +9,8 @@ Starting an action server and a Rasa server takes about 13 s, so the end-to-end 
   - the *configured* one, with everything optional switched on: the HTTP API with a token and a JWT
     secret, CORS for one origin, and DEBUG logs (Rasa reads LOG_LEVEL);
   - the *telegram* one, with a token and a fake Bot API: the Telegram channel on.
-- *faults*: servers of their own for tests/faults, which kill them.
+- *faults*: servers of their own for tests/faults, which kill them;
+- *restart*: the first assistant of tests/e2e/test_restart.py, which stops it.
 
 tests/conftest.py launches them as soon as collection shows a test needs them, so they boot while the tests
 collected before theirs run; a fixture then waits for them (`running`).
@@ -106,10 +107,19 @@ def _faults(workdir: Path, cleanups: list[Callable[[], None]]) -> SessionServers
     return SessionServers(assistant, named_urls={"default": assistant.url})
 
 
+def _restart(workdir: Path, cleanups: list[Callable[[], None]]) -> SessionServers:
+    # The first of the two assistants of tests/e2e/test_restart.py, which stops it and starts another.
+    assistant = Assistant(workdir=workdir)
+    cleanups.append(assistant.stop)
+    assistant.launch()
+    return SessionServers(assistant, named_urls={"default": assistant.url})
+
+
 # Each launch, by the fixture whose use (anywhere in a test's fixture closure) means it is needed.
 LAUNCHES: dict[str, Callable[[Path, list[Callable[[], None]]], SessionServers]] = {
     "e2e_servers": _shared,
     "fault_servers": _faults,
+    "restart_servers": _restart,
 }
 _STARTED = pytest.StashKey[dict[str, SessionServers]]()
 _KEEP_LOGS = pytest.StashKey[bool]()

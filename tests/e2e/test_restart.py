@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 import uuid
-from pathlib import Path
 
 from leads.store import LeadStore
 from tests.servers import Assistant
+from tests.session_servers import SessionServers
 
 
-def test_booking_and_conversation_survive_a_restart(tmp_path: Path) -> None:
+def test_booking_and_conversation_survive_a_restart(restart_servers: SessionServers) -> None:
     sender = f"restart-{uuid.uuid4().hex[:8]}"
-    first = Assistant(workdir=tmp_path).start()
+    # Servers of their own (launched at collection, so they boot while other tests run), stopped below.
+    first = restart_servers.assistant
     try:
         for message in [
             "Suis-je admissible au PMI+?",
@@ -31,7 +32,8 @@ def test_booking_and_conversation_survive_a_restart(tmp_path: Path) -> None:
         reference = re.search(r"référence est (\S+?)\.", done).group(1)
     finally:
         first.stop()
-    second = Assistant(workdir=tmp_path, rasa_port=first.rasa_port, action_port=first.action_port).start()
+    second = Assistant(workdir=first.workdir, rasa_port=first.rasa_port, action_port=first.action_port)
+    second.start()
     try:
         lead = LeadStore(second.env_value("LEADS_DB_URL")).get(reference)
         assert lead is not None and lead.screening["verdict"] == "not_eligible"
