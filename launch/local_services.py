@@ -121,12 +121,22 @@ def _await(service: Service, answers: Callable[[str], bool], log: Path, timeout:
 
 def start_postgres(database: str = "test") -> Service:
     """initdb in a temporary directory, then `postgres` on a free loopback port; `database` created."""
-    binaries = _package_dir("pgserver") / "pginstall" / "bin"
+    installed = _package_dir("pgserver") / "pginstall"
     directory = Path(tempfile.mkdtemp(prefix="impplus-postgres-"))
     data, log = directory / "data", directory / "postgres.log"
+    binaries = installed / "bin"
     as_user = _run_as()
     if as_user:
         os.chown(directory, as_user["user"], as_user["group"])
+        # `nobody` may not reach the virtualenv (a clone in a private temp folder): it runs a copy of the
+        # binaries (about 35 MB, well under a second) from the folder it owns, laid out as in site-packages:
+        # PostgreSQL finds lib/ and share/ beside bin/, and the wheel's libpq at ../../../pgserver.libs.
+        copy = directory / "site" / "pgserver"
+        shutil.copytree(installed, copy / "pginstall", symlinks=True)
+        libraries = installed.parent.parent / "pgserver.libs"
+        if libraries.is_dir():
+            shutil.copytree(libraries, directory / "site" / "pgserver.libs", symlinks=True)
+        binaries = copy / "pginstall" / "bin"
     initdb = [str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "--no-locale",
               "--encoding=UTF8", "--no-sync"]
     done = subprocess.run(initdb, capture_output=True, text=True, check=False, **as_user)
