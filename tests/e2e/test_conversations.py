@@ -92,6 +92,40 @@ def test_a_pstq_csq_is_unconfirmed_with_where_to_confirm_in_both_languages(assis
         assert any(b["payload"] == "/human_handoff" for b in chat.buttons()), "the call is offered"
 
 
+def _answer_until_verdict(chat: Chat, opening: str, answers: dict[str, str], verdict_mark: str) -> str:
+    """Says `opening`, then answers each question by the first of `answers` whose key it contains."""
+    reply = chat.say(opening)
+    for _ in range(6):
+        if verdict_mark in reply:
+            break
+        reply = chat.say(next((a for q, a in answers.items() if q in reply), "?"))
+    return reply
+
+
+def test_a_pilot_csq_today_counts_and_the_pilot_is_told_as_closed(assistant: Assistant) -> None:
+    """After 2026-01-01 the AI/IT/visual-effects pilot is closed (past tense); a CSQ it issued still comes
+    from a program the IMP+ instructions name (FACTS.md)."""
+    chat = Chat(assistant)
+    reply = _answer_until_verdict(
+        chat, "Hi, I live in Paris and my CSQ came from the AI, IT and visual effects pilot. Can I get IMP+?",
+        {"still valid": "yes", "applied for permanent": "no", "letter of invitation": "yes",
+         "application complete": "yes"}, "What we know from your answers")
+    assert "closed to new applications on January 1, 2026" in reply, reply
+    assert "appear to be eligible" in reply and HEDGE["en"] in reply
+    assert "not eligible" not in reply and "could not confirm whether you are eligible" not in reply
+
+
+def test_a_peq_csq_is_not_one_of_the_programs_named_in_french(assistant: Assistant) -> None:
+    """The PEQ is known, and the IMP+ instructions (official) name only the PRTQ and the pilot."""
+    chat = Chat(assistant)
+    reply = _answer_until_verdict(
+        chat, "Bonjour, j'habite à Lyon et mon CSQ vient du PEQ, suis-je admissible au PMI+?",
+        {"toujours valide": "oui", "résidence permanente": "non"}, "Ce que nous savons")
+    assert "vous n'êtes pas admissible au PMI+" in reply, reply
+    assert "Programme de l'expérience québécoise (PEQ)" in reply and "n'en fait pas partie" in reply
+    assert HEDGE["fr"] in reply and NOT_ADVICE["fr"] in reply
+
+
 def test_an_expired_csq_is_asked_about_not_assumed(assistant: Assistant) -> None:
     chat = Chat(assistant)
     chat.say("am I eligible for IMP+?")
