@@ -158,19 +158,31 @@ def _criteria(path: Path, program: ProgramData, raw: Any) -> dict[str, dict[str,
 def _notes(
     path: Path, program: ProgramData, group: str, raw: Any, ids: tuple[str, ...]
 ) -> dict[str, NoteText]:
+    entries = _entries_for(path, group, raw, ids, (
+        "missing: expected a mapping of notes", "missing: the engine shows this note",
+        "the engine has no rule choosing this note"))
+    return {note_id: _note(path, program, f"{group}.{note_id}", note_id, entry)
+            for note_id, entry in entries.items()}
+
+
+def _entries_for(
+    path: Path, group: str, raw: Any, ids: tuple[str, ...], problems: tuple[str, str, str]
+) -> dict[str, dict]:
+    """The mapping entry of every id, in the ids' order; `problems` words the three errors: `raw` is not a
+    mapping, an id has no entry, an entry has no id (the engine would never show it)."""
+    not_mapping, missing, unused = problems
     if not isinstance(raw, dict):
-        raise DataFileError(path, group, "missing: expected a mapping of notes")
-    notes: dict[str, NoteText] = {}
-    for note_id in ids:
-        where = f"{group}.{note_id}"
-        entry = raw.get(note_id)
+        raise DataFileError(path, group, not_mapping)
+    entries: dict[str, dict] = {}
+    for key in ids:
+        entry = raw.get(key)
         if not isinstance(entry, dict):
-            raise DataFileError(path, where, "missing: the engine shows this note")
-        notes[note_id] = _note(path, program, where, note_id, entry)
+            raise DataFileError(path, f"{group}.{key}", missing)
+        entries[key] = entry
     extra = set(raw) - set(ids)
     if extra:
-        raise DataFileError(path, f"{group}.{sorted(extra)[0]}", "the engine has no rule choosing this note")
-    return notes
+        raise DataFileError(path, f"{group}.{sorted(extra)[0]}", unused)
+    return entries
 
 
 def _note(path: Path, program: ProgramData, where: str, note_id: str, entry: dict[str, Any]) -> NoteText:
@@ -231,14 +243,12 @@ def _text(path: Path, program: ProgramData, where: str, raw: Any) -> Text:
 
 def _questions(path: Path, raw: Any) -> dict[str, QuestionText]:
     """Every profile field's question, complete in both languages: the assistant can ask any of them."""
-    if not isinstance(raw, dict):
-        raise DataFileError(path, "questions", "missing: expected one question per profile field")
+    entries = _entries_for(path, "questions", raw, PROFILE_FIELDS, (
+        "missing: expected one question per profile field", "missing: every profile field needs its question",
+        "no profile field has this name"))
     found: dict[str, QuestionText] = {}
-    for field in PROFILE_FIELDS:
+    for field, entry in entries.items():
         where = f"questions.{field}"
-        entry = raw.get(field)
-        if not isinstance(entry, dict):
-            raise DataFileError(path, where, "missing: every profile field needs its question")
         reject_unknown(path, where, entry, tuple(QUESTION_PARTS), "part")
         for part in QUESTION_PARTS:
             if part not in entry:
@@ -246,9 +256,6 @@ def _questions(path: Path, raw: Any) -> dict[str, QuestionText]:
         ask, help_, why = (_plain_text(path, f"{where}.{part}", entry[part]) for part in QUESTION_PARTS[:3])
         buttons = _buttons(path, f"{where}.buttons", entry["buttons"])
         found[field] = QuestionText(field, ask, help_, why, buttons)
-    extra_fields = set(raw) - set(found)
-    if extra_fields:
-        raise DataFileError(path, f"questions.{sorted(extra_fields)[0]}", "no profile field has this name")
     return found
 
 
