@@ -95,6 +95,29 @@ class ProjectSettings(BaseModel):
     privacy_contact_email: str
     leads_storage_location: str
     leads_webhook_recipient: str | None = None
+    leads_webhook_secret: str | None = None  # signs each webhook body (HMAC-SHA256); environment only
+    # Notifications of each lead (leads/delivery.py): email through SMTP (none when SMTP_HOST is empty).
+    leads_notify_email: str | None = None
+    smtp_host: str | None = None
+    smtp_port: Port
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool
+    smtp_timeout: Positive
+    mail_from: str
+    notify_max_attempts: conint(ge=1)
+    notify_retry_seconds: Positive
+    # Appointment slots: the consultancy's weekly hours, slot length, closed days (a YAML file).
+    availability_file: str
+    # The consultants' desk (desk/): its own port; password hash from `python -m desk hash-password`.
+    desk_host: str
+    desk_port: Port
+    desk_public_url: str
+    desk_password_hash: str | None = None
+    desk_secret_key: str | None = None
+    desk_cookie_secure: bool
+    desk_login_attempts: conint(ge=1)
+    desk_login_window_seconds: Positive
     # Answers, the terminal chat, and the date the actions take as today (tests, replays).
     facts_stale_after_days: conint(ge=1)
     shell_port: Port
@@ -125,6 +148,12 @@ class ProjectSettings(BaseModel):
         if value is None and "action_port" in values:
             return f"http://127.0.0.1:{values['action_port']}/webhook"
         return value
+
+    @property
+    def availability_path(self) -> Path:
+        """AVAILABILITY_FILE, a relative path read from the repository root."""
+        path = Path(self.availability_file)
+        return path if path.is_absolute() else ROOT / path
 
     @property
     def leads_database_url(self) -> str:

@@ -1,4 +1,5 @@
-"""The assistant's bilingual messages, read from i18n/messages/<lang>.yml.
+"""The project's bilingual messages, read from i18n/messages/<lang>.yml and the areas' own files
+(``<area>.<lang>.yml``: the emails, the consultants' desk, the funnel), merged into one catalog per language.
 
 Messages live in data files so a translator or the consultancy can change wording without touching code;
 both files must have the same keys (tests/i18n/test_catalog.py checks). Each catalog names who may give
@@ -33,11 +34,23 @@ def _with_terms(node: Any, terms: dict[str, str]) -> Any:
     return node
 
 
+def _read(path: Path) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
 @cache
 def catalog(lang: str) -> dict[str, Any]:
-    """The whole message catalog of one language, its terms filled in."""
-    with open(MESSAGES_DIR / f"{supported(lang) or DEFAULT_LANGUAGE}.yml", encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
+    """The whole message catalog of one language, its terms filled in. An area's file adds top-level
+    sections; one that repeats a section of another file is an error, so each message has one place."""
+    lang = supported(lang) or DEFAULT_LANGUAGE
+    raw = _read(MESSAGES_DIR / f"{lang}.yml")
+    for path in sorted(MESSAGES_DIR.glob(f"*.{lang}.yml")):
+        area = _read(path)
+        repeated = sorted(set(area) & set(raw))
+        if repeated:
+            raise ValueError(f"{path.name} repeats the section(s) {', '.join(repeated)}")
+        raw.update(area)
     return _with_terms(raw, {name: raw["terms"][name] for name in TERMS})
 
 

@@ -1,4 +1,5 @@
-"""The leads table (SQLAlchemy 1.4 declarative, written so it also runs on 2.0)."""
+"""The leads database's tables (SQLAlchemy 1.4 declarative, written so they also run on 2.0): the leads, the
+consultants' follow-ups, the notification outbox and the booked appointment slots."""
 
 from __future__ import annotations
 
@@ -53,3 +54,58 @@ class LeadRow(Base):
     consent_at = Column(UTCDateTime, nullable=False)
     sender_id = Column(String(255), index=True)
     screening = Column(JSON, nullable=False)
+
+
+class LeadFollowUpRow(Base):
+    """A consultant's status change on a lead (new → contacted → closed), with a note; the latest row is the
+    lead's status, and no row means "new". A separate table, so a leads database from before keeps working."""
+
+    __tablename__ = "lead_follow_ups"
+
+    id = Column(Integer, primary_key=True)
+    lead_reference = Column(String(16), nullable=False, index=True)
+    status = Column(String(16), nullable=False)  # leads.records.LEAD_STATUSES
+    note = Column(Text, nullable=False, default="")
+    at = Column(UTCDateTime, nullable=False)
+
+
+class OutboxRow(Base):
+    """A notification to deliver (an email or the webhook), written in the same transaction as the lead or the
+    change it tells of, then delivered by the worker (leads/delivery.py) with retries and back-off.
+
+    ``kind``: "consultancy_email", "person_email" or "webhook"; ``event``: "booked", "cancelled" or "moved".
+    It holds no personal data of its own: the worker reads the lead when it sends, so an erased lead's
+    pending notifications are dropped with it. ``claimed_until`` lets several workers share the table.
+    """
+
+    __tablename__ = "lead_outbox"
+
+    id = Column(Integer, primary_key=True)
+    lead_reference = Column(String(16), nullable=False, index=True)
+    kind = Column(String(32), nullable=False)
+    event = Column(String(16), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(UTCDateTime, nullable=False, index=True)
+    claimed_until = Column(UTCDateTime)
+    delivered_at = Column(UTCDateTime, index=True)
+    failed_at = Column(UTCDateTime)  # given up after the last attempt
+    last_error = Column(String(200))
+
+
+class AppointmentRow(Base):
+    """One booked (or, briefly, held) consultation slot. ``starts_at`` is unique: the database itself makes
+    two people choosing the same slot at once end with one row (leads/appointments.py).
+
+    A hold (``lead_reference`` empty) is taken when the person picks the slot and lapses after
+    leads.appointments.HOLD_MINUTES unless the booking is confirmed, which writes the lead's reference.
+    """
+
+    __tablename__ = "appointments"
+
+    id = Column(Integer, primary_key=True)
+    starts_at = Column(UTCDateTime, nullable=False, unique=True)
+    ends_at = Column(UTCDateTime, nullable=False)
+    holder = Column(String(255), nullable=False, index=True)  # the conversation (sender id) that picked it
+    held_at = Column(UTCDateTime, nullable=False)
+    lead_reference = Column(String(16), index=True)
