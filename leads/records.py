@@ -92,6 +92,8 @@ class Lead:
     consent_at: datetime
     sender_id: str | None
     screening: dict[str, Any]
+    slot_starts_at: datetime | None = None  # the booked call (leads/appointments.py), UTC; None: no slot
+    slot_ends_at: datetime | None = None
 
     @property
     def verdict(self) -> str | None:
@@ -113,6 +115,8 @@ class Lead:
             "language": self.language,
             "consent": {"text": self.consent_text, "at": _iso(self.consent_at)},
             "screening": self.screening,
+            "slot": ({"starts_at": _iso(self.slot_starts_at), "ends_at": _iso(self.slot_ends_at)}
+                     if self.slot_starts_at and self.slot_ends_at else None),
         }
         if include_sender:
             data["sender_id"] = self.sender_id

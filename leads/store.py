@@ -66,6 +66,11 @@ class LeadStore:
     def __exit__(self, *_: object) -> None:
         self.close()
 
+    def session(self) -> Session:
+        """A session on the leads database, its tables created on first use: for the modules that own the
+        other tables (appointments, outbox, follow-ups) to work in the same database and transaction."""
+        return self._session()
+
     def _session(self) -> Session:
         if not self._ready:
             try:
