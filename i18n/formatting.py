@@ -7,15 +7,22 @@ French ("1er janvier 2026"), and English lists have no serial comma ("A, B or C"
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal, Protocol
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_date
+from babel.dates import format_skeleton, format_time, get_timezone_location
 from babel.lists import format_list as babel_list
 from babel.numbers import format_decimal
 
+from i18n.catalog import entry, text
+from i18n.text_folding import fold_char
+
 Conjunction = Literal["or", "and"]
 _LIST_STYLES: dict[str, str] = {"or": "or", "and": "standard"}  # babel's list styles
+# Clock times: babel's short format, except Quebec French's "9 h 00" (babel's fr writes "09:00").
+_TIME_PATTERNS: dict[str, str] = {"fr": "H 'h' mm"}
 
 
 class Bilingual(Protocol):
@@ -64,3 +71,45 @@ def format_value(value: Any, lang: str) -> str:
     if isinstance(value, str):
         return value
     raise TypeError(f"cannot word a value of type {type(value).__name__}")
+
+
+def format_time_of_day(moment: datetime, zone: str, lang: str) -> str:
+    """The clock time at ``moment`` in ``zone``: '9:00 AM' in English, '9 h 00' in French."""
+    return format_time(moment, _TIME_PATTERNS.get(lang, "short"), tzinfo=ZoneInfo(zone), locale=lang)
+
+
+def zone_city(zone: str, lang: str) -> str:
+    """The city a time zone is named after, in the language: 'Paris'; 'Montréal' in French.
+
+    babel (CLDR) names most zones; the catalog's ``slots.cities`` names the ones CLDR files under another
+    city (America/Montreal is "Toronto" to it)."""
+    cities: dict[str, str] = entry(lang, "slots.cities")
+    return cities.get(zone) or get_timezone_location(zone, locale=lang, return_city=True)
+
+
+def format_slot(starts_at: datetime, person_zone: str | None, consultancy_zone: str, lang: str) -> str:
+    """An appointment slot short enough for a button: the person's day and time with the consultancy's time
+    beside it ('Tue, Dec 1, 3:00 PM your time (9:00 AM in Montreal)'), or only the consultancy's
+    ('Tue, Dec 1, 9:00 AM Montreal time') when the person's zone is unknown or shows the same time.
+    The consultancy's weekday is added beside its time when its day is not the person's."""
+    city = zone_city(consultancy_zone, lang)
+    here = starts_at.astimezone(ZoneInfo(consultancy_zone))
+    if person_zone is None or starts_at.astimezone(ZoneInfo(person_zone)).utcoffset() == here.utcoffset():
+        key = "slots.city_time_vowel" if fold_char(city[:1]) in tuple("aeiou") else "slots.city_time"
+        time = format_time_of_day(starts_at, consultancy_zone, lang)
+        return text(lang, key, date=_slot_day(here, lang), time=time, city=city)
+    there = starts_at.astimezone(ZoneInfo(person_zone))
+    city_time = format_time_of_day(starts_at, consultancy_zone, lang)
+    if there.date() != here.date():
+        weekday = format_skeleton("E", here, locale=lang)
+        city_time = text(lang, "slots.other_day", weekday=weekday, time=city_time)
+    return text(lang, "slots.your_time", date=_slot_day(there, lang),
+                time=format_time_of_day(starts_at, person_zone, lang), city_time=city_time, city=city)
+
+
+def _slot_day(local: datetime, lang: str) -> str:
+    """'Tue, Dec 1' / 'mar. 1er déc.' (the house's French first of the month, as in format_date)."""
+    day = format_skeleton("MMMEd", local, locale=lang)
+    if lang == "fr" and local.day == 1:
+        return day.replace(" 1 ", " 1er ", 1)
+    return day
