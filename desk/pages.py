@@ -1,0 +1,94 @@
+"""What each page shows, built from the leads database and the tracker store: plain dictionaries for the
+templates, every text already in the desk's language (so templates only lay things out)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from i18n.catalog import catalog, text
+from leads.follow_ups import FollowUp
+from leads.records import Lead
+from leads.transcript import TranscriptLine
+
+from .moments import city, moment, slot
+
+
+@dataclass(frozen=True)
+class Zones:
+    """The consultancy's zone, where the desk shows every time."""
+
+    consultancy: str
+
+
+def label(lang: str, group: str, value: str | None) -> str:
+    """A value's wording in the desk catalog (``desk.<group>.<value>``), the value itself if none."""
+    if not value:
+        return "–"
+    words = catalog(lang)["desk"].get(group, {})
+    return str(words.get(value, value))
+
+
+def lead_row(lead: Lead, follow_up: FollowUp, channel: str | None, zones: Zones, lang: str) -> dict[str, Any]:
+    """One line of the leads table."""
+    return {
+        "reference": lead.reference,
+        "received": moment(lead.created_at, zones.consultancy, lang),
+        "name": lead.full_name,
+        "status": follow_up.status,
+        "status_label": label(lang, "status", follow_up.status),
+        "slot": slot(lead.slot_starts_at, lead.time_zone, zones.consultancy, lang) if lead.slot_starts_at
+        else text(lang, "desk.leads.no_slot"),
+        "language": label(lang, "language", lead.language),
+        "channel": label(lang, "channel", channel),
+        "verdict": lead.verdict or "",
+        "verdict_label": label(lang, "verdict", lead.verdict),
+    }
+
+
+def criteria(screening: Mapping[str, Any], lang: str, lead_lang: str) -> list[dict[str, Any]]:
+    """The screening's criteria, each reason in the desk's language (else the lead's, else as stored)."""
+    rows = []
+    for criterion in screening.get("criteria") or []:
+        reason = criterion.get("reason")
+        if isinstance(reason, Mapping):
+            reason = reason.get(lang) or reason.get(lead_lang) or next(iter(reason.values()), "")
+        rows.append({
+            "id": str(criterion.get("id") or ""),
+            "kind": label(lang, "kind", criterion.get("kind")),
+            "status": str(criterion.get("status") or ""),
+            "status_label": label(lang, "criterion_status", criterion.get("status")),
+            "reason": str(reason or ""),
+            "source": str(criterion.get("source") or ""),
+        })
+    return rows
+
+
+def transcript_rows(lines: list[TranscriptLine], zones: Zones, lang: str) -> list[dict[str, Any]]:
+    """The conversation, each line with its speaker's wording and time."""
+    return [{"who": line.who, "who_label": label(lang, "speaker", line.who), "text": line.text,
+             "at": moment(line.at, zones.consultancy, lang) if line.at else "", "buttons": list(line.buttons)}
+            for line in lines]
+
+
+def lead_details(lead: Lead, channel: str | None, zones: Zones, lang: str) -> list[tuple[str, str]]:
+    """The contact and booking facts, label then value."""
+    def say(key: str) -> str:
+        return text(lang, f"desk.lead.{key}")
+
+    phone = f"{lead.phone} ({lead.phone_typed})" if lead.phone and lead.phone_typed and \
+        lead.phone_typed != lead.phone else (lead.phone or "–")
+    person_zone = f"{lead.time_zone} ({city(lead.time_zone)})" if lead.time_zone else say("zone_unknown")
+    return [
+        (say("received"), moment(lead.created_at, zones.consultancy, lang)),
+        (say("email"), lead.email),
+        (say("phone"), phone),
+        (say("slot"), slot(lead.slot_starts_at, lead.time_zone, zones.consultancy, lang)
+         if lead.slot_starts_at else text(lang, "desk.leads.no_slot")),
+        (say("preferred_time"), lead.preferred_time or "–"),
+        (say("time_zone"), person_zone),
+        (say("language"), label(lang, "language", lead.language)),
+        (say("channel"), label(lang, "channel", channel)),
+        (say("consent"), f"{moment(lead.consent_at, zones.consultancy, lang)} — {lead.consent_text}"),
+    ]

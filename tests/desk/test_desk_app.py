@@ -1,0 +1,276 @@
+"""The desk over HTTP, as a browser without JavaScript uses it: sign-in, sessions, CSRF, the pages, the
+follow-ups, the CSV export and the erasure, against `python -m desk` on real databases."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+
+import requests
+
+from desk.auth import verify_password
+from leads import LeadStore
+from leads.follow_ups import history
+from tests.desk.conftest import PASSWORD, Desk, RasaTracker, csrf_token, seed
+from tests.servers import ROOT
+
+
+def test_signed_out_pages_send_to_sign_in_and_forms_need_a_session(desk: Desk) -> None:
+    client = desk.client()
+    for path in ("/leads", f"/leads/{desk.references['marie']}", "/funnel"):
+        answer = client.get(desk.url + path, allow_redirects=False)
+        assert answer.status_code == 303
+        assert answer.headers["location"].startswith("/login?next=")
+    page = client.get(f"{desk.url}/leads")
+    assert page.url.startswith(f"{desk.url}/login") and "Sign in" in page.text
+    token = csrf_token(page.text)  # an anonymous session's token is not a signed-in session
+    answer = client.post(f"{desk.url}/leads/export.csv", data={"csrf_token": token})
+    assert answer.status_code == 401
+    assert "Please sign in first." in answer.text and "Traceback" not in answer.text
+
+
+def test_the_session_cookie_is_httponly_strict_and_carries_no_personal_data(desk: Desk) -> None:
+    answer = requests.get(f"{desk.url}/login")
+    cookie = answer.headers["set-cookie"]
+    assert cookie.startswith("desk_session=")
+    for attribute in ("HttpOnly", "SameSite=Strict", "Path=/", "Max-Age="):
+        assert attribute in cookie
+    assert "Secure" not in cookie  # DESK_COOKIE_SECURE=false in this desk
+
+
+def test_the_cookie_is_secure_when_the_setting_says_so(fresh_desk) -> None:
+    secure = fresh_desk(DESK_COOKIE_SECURE="true")
+    assert "Secure" in requests.get(f"{secure.url}/login").headers["set-cookie"]
+
+
+def test_a_wrong_password_is_refused_and_the_right_one_signs_in(desk: Desk) -> None:
+    client = desk.client()
+    token = csrf_token(client.get(f"{desk.url}/login").text)
+    wrong = client.post(f"{desk.url}/login", data={"csrf_token": token, "password": "guess"})
+    assert wrong.status_code == 401 and "That password is not the right one." in wrong.text
+    right = client.post(f"{desk.url}/login?next=/funnel",
+                        data={"csrf_token": token, "password": PASSWORD, "next": "/funnel"})
+    assert right.status_code == 200 and right.url == f"{desk.url}/funnel"
+
+
+def test_signing_in_never_redirects_off_the_site(desk: Desk) -> None:
+    client = desk.client()
+    token = csrf_token(client.get(f"{desk.url}/login").text)
+    answer = client.post(f"{desk.url}/login", allow_redirects=False,
+                         data={"csrf_token": token, "password": PASSWORD, "next": "//evil.example/"})
+    assert answer.headers["location"] == "/leads"
+
+
+def test_sign_in_without_the_forms_token_is_refused(desk: Desk) -> None:
+    client = desk.client()
+    client.get(f"{desk.url}/login")
+    for data in ({"password": PASSWORD}, {"password": PASSWORD, "csrf_token": "forged"}):
+        answer = client.post(f"{desk.url}/login", data=data, allow_redirects=False)
+        assert answer.status_code == 403
+        assert "did not come from the desk" in answer.text
+    assert client.get(f"{desk.url}/leads", allow_redirects=False).status_code == 303
+
+
+def test_failed_sign_ins_are_limited_per_address(fresh_desk) -> None:
+    limited = fresh_desk(DESK_LOGIN_ATTEMPTS="2", DESK_LOGIN_WINDOW_SECONDS="600")
+    client = limited.client()
+    token = csrf_token(client.get(f"{limited.url}/login").text)
+    for _ in range(2):
+        wrong = client.post(f"{limited.url}/login", data={"csrf_token": token, "password": "x"})
+        assert wrong.status_code == 401
+    blocked = client.post(f"{limited.url}/login", data={"csrf_token": token, "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert "Too many wrong passwords" in blocked.text
+    assert client.get(f"{limited.url}/leads", allow_redirects=False).status_code == 303
+
+
+def test_a_tampered_cookie_is_a_signed_out_session(desk: Desk) -> None:
+    client = desk.signed_in()
+    cookie = client.cookies["desk_session"]
+    payload, signature = cookie.split(".")
+    forged = requests.Session()
+    forged.cookies.set("desk_session", payload + "." + signature[::-1])
+    assert forged.get(f"{desk.url}/leads", allow_redirects=False).status_code == 303
+    assert client.get(f"{desk.url}/leads").status_code == 200
+
+
+def test_signing_out_revokes_the_cookie_at_once(desk: Desk) -> None:
+    client = desk.signed_in()
+    old_cookie = client.cookies["desk_session"]
+    token = csrf_token(client.get(f"{desk.url}/leads").text)
+    client.post(f"{desk.url}/logout", data={"csrf_token": token})
+    replay = requests.Session()
+    replay.cookies.set("desk_session", old_cookie)
+    assert replay.get(f"{desk.url}/leads", allow_redirects=False).status_code == 303
+
+
+def test_leads_newest_first_with_status_slot_language_channel_and_verdict(desk: Desk) -> None:
+    page = desk.signed_in().get(f"{desk.url}/leads").text
+    refs = desk.references
+    positions = [page.index(refs[key]) for key in ("lucy", "arjun", "marie")]
+    assert positions == sorted(positions)
+    arjun_row = page[page.index(refs["arjun"]):page.index(refs["marie"])]
+    for expected in ("Arjun Mehta", "New", "No slot booked", "English", "Telegram", "Not eligible"):
+        assert expected in arjun_row
+    marie_row = page[page.index(refs["marie"]):]
+    assert "French" in marie_row and "Website" in marie_row
+    # Times in the consultancy's zone: Marie's lead came at 14:30 UTC, 9:30 AM in Montreal.
+    assert "November 24, 2026, 9:30" in marie_row
+
+
+def test_the_lead_page_in_french_shows_the_screening_and_the_conversation(desk: Desk) -> None:
+    client = desk.signed_in(lang="fr")
+    answer = client.get(f"{desk.url}/leads/{desk.references['marie']}")
+    page = answer.text
+    assert answer.status_code == 200 and '<html lang="fr">' in page
+    for expected in ("Résumé de l'évaluation", "Ce que la personne nous a dit", "Conversation",
+                     "Marie-Ève Tremblay", "marie.tremblay@example.com", "+33612345678 (06 12 34 56 78)",
+                     "Europe/Paris (Paris)", "Site Web", "24 novembre 2026, 9 h 30"):
+        assert expected.replace("'", "&#39;") in page, expected
+    assert "Vous détenez un Certificat de sélection du Québec (CSQ)." in page  # the reason, in French
+    assert "Rempli" in page
+    order = [page.index(text) for text in ("Bonjour! Je suis", "Est-ce que je suis admissible",
+                                            "Où habitez-vous", "À l&#39;étranger, en France")]
+    assert order == sorted(order)
+    assert "Boutons proposés : À l&#39;étranger · Au Québec · Ailleurs au Canada" in page
+    assert answer.headers["cache-control"] == "no-store"
+
+
+def test_every_page_forbids_scripts_and_framing(desk: Desk) -> None:
+    client = desk.signed_in()
+    for path in ("/login", "/leads", f"/leads/{desk.references['arjun']}", "/funnel", "/nowhere"):
+        headers = client.get(desk.url + path).headers
+        policy = headers["content-security-policy"]
+        assert "default-src 'none'" in policy and "script-src" not in policy
+        assert "frame-ancestors 'none'" in policy
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["x-content-type-options"] == "nosniff"
+    for page in (client.get(f"{desk.url}/leads").text, client.get(f"{desk.url}/login").text):
+        assert "<script" not in page and " style=" not in page
+
+
+def test_marking_contacted_then_closed_keeps_the_history(desk: Desk) -> None:
+    client = desk.signed_in()
+    reference = desk.references["arjun"]
+    page = client.get(f"{desk.url}/leads/{reference}").text
+    token = csrf_token(page)
+    answer = client.post(f"{desk.url}/leads/{reference}/status",
+                         data={"csrf_token": token, "status": "contacted",
+                               "note": "Called, call back <Monday>"})
+    assert answer.url.endswith(f"/leads/{reference}?saved=1") and "Follow-up saved." in answer.text
+    assert "Called, call back &lt;Monday&gt;" in answer.text  # escaped
+    client.post(f"{desk.url}/leads/{reference}/status", data={"csrf_token": token, "status": "closed",
+                                                              "note": "Not eligible; referred to PEQ"})
+    listing = client.get(f"{desk.url}/leads").text
+    row = listing[listing.index(reference):listing.index(desk.references["marie"])]
+    assert "Closed" in row
+    with LeadStore(desk.leads_url) as store:
+        assert [f.status for f in history(store, reference)] == ["closed", "contacted"]
+
+
+def test_a_status_change_needs_the_token_and_a_known_status(desk: Desk) -> None:
+    client = desk.signed_in()
+    reference = desk.references["lucy"]
+    token = csrf_token(client.get(f"{desk.url}/leads/{reference}").text)
+    forged = client.post(f"{desk.url}/leads/{reference}/status", data={"status": "closed", "note": ""})
+    assert forged.status_code == 403
+    unknown = client.post(f"{desk.url}/leads/{reference}/status", data={"csrf_token": token, "status": "won"})
+    assert unknown.status_code == 400 and "Choose one of the statuses offered." in unknown.text
+    with LeadStore(desk.leads_url) as store:
+        assert history(store, reference) == []
+
+
+def test_the_csv_export_is_a_post_with_the_token(desk: Desk) -> None:
+    client = desk.signed_in()
+    token = csrf_token(client.get(f"{desk.url}/leads").text)
+    answer = client.post(f"{desk.url}/leads/export.csv", data={"csrf_token": token})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert answer.headers["content-disposition"].startswith('attachment; filename="leads-')
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert {row["reference"] for row in rows} >= set(desk.references.values())
+    assert client.get(f"{desk.url}/leads/export.csv").status_code in (404, 405)
+    assert client.post(f"{desk.url}/leads/export.csv", data={}).status_code == 403
+
+
+def test_erasing_asks_first_then_removes_the_lead_its_follow_ups_and_conversation(fresh_desk) -> None:
+    running = fresh_desk()
+    references = seed(running)
+    reference = references["marie"]
+    client = running.signed_in()
+    token = csrf_token(client.get(f"{running.url}/leads/{reference}").text)
+    client.post(f"{running.url}/leads/{reference}/status",
+                data={"csrf_token": token, "status": "contacted", "note": "Spoke with Marie-Ève"})
+    confirm = client.get(f"{running.url}/leads/{reference}/erase")
+    assert "It cannot be" in confirm.text and 'name="confirm" value="yes"' in confirm.text
+    not_confirmed = client.post(f"{running.url}/leads/{reference}/erase", data={"csrf_token": token})
+    assert not_confirmed.url.endswith(f"/leads/{reference}/erase")
+    with LeadStore(running.leads_url) as store:
+        assert store.get(reference) is not None
+    done = client.post(f"{running.url}/leads/{reference}/erase", data={"csrf_token": token, "confirm": "yes"})
+    assert done.status_code == 200 and f"Lead {reference} and its conversation were erased." in done.text
+    with LeadStore(running.leads_url) as store:
+        assert store.get(reference) is None
+        assert history(store, reference) == []
+        assert store.get(references["arjun"]) is not None
+    tracker = RasaTracker(running.tracker_url)
+    try:
+        assert tracker.count("sender-marie") == 0 and tracker.count("sender-arjun") > 0
+    finally:
+        tracker.close()
+    gone = client.get(f"{running.url}/leads/{reference}")
+    assert gone.status_code == 404 and "There is no such lead" in gone.text
+
+
+def test_errors_are_friendly_pages_in_the_browsers_language(desk: Desk) -> None:
+    answer = requests.get(f"{desk.url}/nowhere", headers={"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"})
+    assert answer.status_code == 404
+    assert "Cette page n&#39;existe pas." in answer.text and "Traceback" not in answer.text
+    client = desk.signed_in()
+    bad = client.get(f"{desk.url}/funnel?since=2026-13-01")
+    assert bad.status_code == 400 and "must be real dates" in bad.text
+    method = client.delete(f"{desk.url}/leads")
+    assert method.status_code == 405 and "<html" in method.text
+    huge = client.post(f"{desk.url}/login", data={"password": "x" * 200_000})
+    assert huge.status_code == 413 and "<html" in huge.text
+
+
+def test_a_database_that_cannot_be_read_is_a_friendly_500(fresh_desk) -> None:
+    broken = fresh_desk(LEADS_DB_URL="postgresql://desk@127.0.0.1:1/nowhere")
+    client = broken.client()
+    token = csrf_token(client.get(f"{broken.url}/login").text)
+    client.post(f"{broken.url}/login", data={"csrf_token": token, "password": PASSWORD})
+    answer = client.get(f"{broken.url}/leads")
+    assert answer.status_code == 500
+    assert "The leads database could not be read." in answer.text and "Traceback" not in answer.text
+
+
+def test_the_language_toggle_is_remembered(desk: Desk) -> None:
+    client = desk.signed_in()
+    english = client.get(f"{desk.url}/leads").text
+    assert 'href="/leads?lang=fr"' in english and ">Français<" in english
+    client.get(f"{desk.url}/leads?lang=fr")
+    assert "Demandes" in client.get(f"{desk.url}/leads").text
+
+
+def test_hash_password_reads_stdin_and_prints_a_hash_that_verifies() -> None:
+    done = subprocess.run([sys.executable, "-m", "desk", "hash-password"], input="s3cret desk pass\n",
+                          capture_output=True, text=True, cwd=ROOT, timeout=30)
+    assert done.returncode == 0, done.stderr
+    stored = done.stdout.strip()
+    assert stored.startswith("scrypt$") and verify_password("s3cret desk pass", stored)
+    assert not verify_password("s3cret desk pas", stored)
+
+
+def test_without_a_hash_the_desk_prints_a_password_for_the_run(fresh_desk) -> None:
+    running = fresh_desk(DESK_PASSWORD_HASH="")
+    lines = running.log.read_text().splitlines()
+    given = [line.split(": ", 1)[1] for line in lines if line.startswith("Desk password for this run: ")]
+    assert len(given) == 1 and len(given[0]) >= 16
+    client = running.client()
+    token = csrf_token(client.get(f"{running.url}/login").text)
+    assert client.post(f"{running.url}/login", data={"csrf_token": token, "password": given[0]}).url \
+        .endswith("/leads")
+    assert PASSWORD not in given
