@@ -1,7 +1,8 @@
-"""The consultancy's command line: ``python -m leads list|show|export|erase|purge``.
+"""The consultancy's command line: ``python -m leads list|show|export|erase|purge|stats``.
 
 ``purge`` applies both retention periods: leads older than LEADS_RETENTION_DAYS (with their conversations),
-then conversations with no message for TRACKER_RETENTION_DAYS (`make purge` runs it).
+then conversations with no message for TRACKER_RETENTION_DAYS (`make purge` runs it). ``stats`` prints the
+funnel of the conversations in the tracker store (leads/funnel.py), and needs no leads database.
 
 Reads LEADS_DB_URL and the tracker store (TRACKER_DB_URL, or TRACKER_DB_DIALECT + TRACKER_DB) like the
 assistant (see project_settings.py). Exit status: 0 done; 1 nothing found, not confirmed, or a database error;
@@ -16,16 +17,20 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, NoReturn, TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from i18n.catalog import text
 from i18n.languages import SUPPORTED
 from privacy.log_masking import mask_email, mask_phone
 from privacy.tracker_retention import TrackerPurge, purge_conversations
 from project_settings import ProjectSettings, SettingsError, get_settings, safe_url
 
 from .emails import validate_email
+from .funnel import STAGES, FunnelReport, NoTrackerStore, StageCounts, funnel_report
+from .funnel_chart import channel_label, format_share, language_label
 from .lead_errors import LeadInputError
 from .records import ErasureReport, Lead, utcnow
 from .reference import normalise_reference
@@ -62,6 +67,13 @@ def _days(text: str) -> int:
     return _count(text, 100 * 366)
 
 
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-01") from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m leads", description="The consultancy's \"Book a call\" leads.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -86,6 +98,14 @@ def _parser() -> argparse.ArgumentParser:
                        help="leads older than N days and their conversations (default: LEADS_RETENTION_DAYS)")
     purge.add_argument("--conversation-days", type=_days, metavar="N",
                        help="conversations with no message for N days (default: TRACKER_RETENTION_DAYS)")
+    stats = commands.add_parser("stats", help="the funnel: conversations, checks, verdicts, bookings")
+    stats.add_argument("--since", type=_date, required=True, metavar="DATE",
+                       help="first day (YYYY-MM-DD) of the conversations counted")
+    stats.add_argument("--until", type=_date, metavar="DATE", help="last day, included (default: none)")
+    stats.add_argument("--zone", default="UTC", metavar="ZONE",
+                       help="time zone the days are in, e.g. America/Toronto (default UTC)")
+    stats.add_argument("--json", action="store_true", help="JSON instead of tables")
+    stats.add_argument("--lang", choices=SUPPORTED, default="en", help="language of the labels (default en)")
     return parser
 
 
@@ -95,6 +115,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stdin:
     try:
         args = _parser().parse_args(argv)
         settings = get_settings()
+        if args.command == "stats":  # reads the tracker store only
+            return _stats(args, settings, out)
         with LeadStore(settings.leads_database_url) as store:
             return _COMMANDS[args.command](args, store, settings, out, stdin or sys.stdin)
     except (UsageError, SettingsError, LeadInputError) as exc:
@@ -277,6 +299,69 @@ def _report_line(verb: str, report: ErasureReport) -> str:
         "not_checked": "",
     }[report.tracker]
     return f"{leads} {tracker}".rstrip().replace(" ;", ";")
+
+
+def _stats(args: argparse.Namespace, settings: ProjectSettings, out: TextIO) -> int:
+    url = settings.tracker_database_url
+    try:
+        report = funnel_report(url, args.since, args.until, args.zone)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    except NoTrackerStore as exc:
+        raise NotDone(f"{exc} ({safe_url(url)})" if url else str(exc)) from None
+    if args.json:
+        out.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.writelines(line + "\n" for line in _funnel_lines(report, args.lang))
+    return OK
+
+
+def _funnel_lines(report: FunnelReport, lang: str) -> list[str]:
+    """The funnel as plain-text tables: stages by language and channel, then by day, then per question."""
+    def label(key: str) -> str:
+        return text(lang, f"funnel.{key}")
+
+    period = text(lang, "funnel.period", since=report.since, until=report.until) if report.until \
+        else text(lang, "funnel.period_open", since=report.since)
+    lines = [f"{label('title')}, {period} ({text(lang, 'funnel.zone', zone=report.zone)})", ""]
+    total = report.totals.conversations
+    if not total:
+        return [*lines, label("empty")]
+    groups = [*((language_label(code, lang), counts) for code, counts in sorted(report.by_language.items())),
+              *((channel_label(code, lang), counts) for code, counts in sorted(report.by_channel.items()))]
+    rows = [(label("columns.stage"), label("columns.count"), "%", *(name for name, _ in groups))]
+    for stage, count, of_each in _stage_rows(report.totals, [counts for _, counts in groups]):
+        name = label(f"stages.{stage}") if stage in STAGES else "  " + text(lang, f"booking.verdicts.{stage}")
+        rows.append((name, str(count), format_share(count, total, lang), *map(str, of_each)))
+    lines += [*_table(rows), ""]
+    rows = [(label("columns.day"), *(label(f"stages.{stage}") for stage in STAGES))]
+    for day, counts in sorted(report.by_day.items()):
+        rows.append((day.isoformat(), *(str(getattr(counts, stage)) for stage in STAGES)))
+    lines += [*_table(rows), "", label("questions_title")]
+    columns = ("asked", "answered", "skipped", "stopped")
+    rows = [(label("columns.question"), *(label(f"columns.{column}") for column in columns))]
+    for name, asked in report.questions.items():
+        rows.append((label(f"questions.{name}"), *(str(getattr(asked, column)) for column in columns)))
+    return [*lines, *_table(rows)]
+
+
+def _stage_rows(totals: StageCounts, groups: list[StageCounts]) -> list[tuple[str, int, list[int]]]:
+    """(stage or verdict, total, count in each group), with the verdicts given under their stage."""
+    rows = []
+    for stage in STAGES:
+        rows.append((stage, getattr(totals, stage), [getattr(group, stage) for group in groups]))
+        if stage == "verdict":
+            rows += [(verdict, count, [group.verdicts.get(verdict, 0) for group in groups])
+                     for verdict, count in totals.verdicts.items() if count]
+    return rows
+
+
+def _table(rows: list[tuple[str, ...]]) -> list[str]:
+    """Columns padded to their widest cell: the first to the left, numbers to the right."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(width) if i == 0 else cell.rjust(width)
+                      for i, (cell, width) in enumerate(zip(row, widths, strict=True))).rstrip()
+            for row in rows]
 
 
 _COMMANDS = {"list": _list, "show": _show, "export": _export, "erase": _erase, "purge": _purge}

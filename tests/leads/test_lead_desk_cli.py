@@ -10,14 +10,16 @@ import stat
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from leads import LeadStore
+from leads.funnel import funnel_report
 from leads.lead_desk_cli import main
 from tests.leads.conftest import REPO, Clock, Tracker, new_lead
+from tests.leads.funnel_seed import seed, seeded_chats, write
 
 
 def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
@@ -209,3 +211,58 @@ def test_python_dash_m_leads(store: LeadStore, tracker: Tracker, db_url: str, tr
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     done = subprocess_run(env)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+# --- stats: the funnel from the tracker store -----------------------------------------------------------
+
+def test_stats_table_and_json(cli_env: Callable[..., None], tracker_url: str, db_url: str) -> None:
+    seed(tracker_url)
+    status, out, _ = run("stats", "--since", "2026-11-02", "--until", "2026-11-03", "--json")
+    assert status == 0
+    shown = json.loads(out)
+    assert shown == funnel_report(tracker_url, date(2026, 11, 2), date(2026, 11, 3)).to_dict()
+    assert shown["totals"]["conversations"] == 7 and shown["totals"]["booking_confirmed"] == 1
+    status, out, _ = run("stats", "--since", "2026-11-02", "--until", "2026-11-03")
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0] == "Conversation funnel, 2026-11-02 to 2026-11-03 (times in UTC)"
+    header = lines[2].split("  ")
+    assert [cell.strip() for cell in header if cell.strip()] == ["Stage", "Count", "%", "English", "French",
+                                                                 "REST API", "Telegram"]
+    assert lines[3].split() == ["Conversations", "7", "100%", "4", "3", "4", "3"]
+    assert lines[5].split() == ["Verdict", "given", "5", "71%", "4", "1", "4", "1"]
+    assert lines[7].split() == ["not", "eligible", "1", "14%", "1", "0", "1", "0"], "verdicts under it"
+    assert any(line.split() == ["Booking", "confirmed", "1", "14%", "1", "0", "1", "0"] for line in lines)
+    assert any(line.split() == ["2026-11-03", "4", "4", "4", "4", "1", "0", "0"] for line in lines)
+    assert any(line.split() == ["Status", "in", "Canada", "2", "1", "0", "1"] for line in lines)
+    status, out, _ = run("stats", "--since", "2026-11-02", "--lang", "fr", "--zone", "America/Toronto")
+    assert status == 0 and out.startswith("Entonnoir des conversations, depuis le 2026-11-02")
+    assert any(line.split()[:2] == ["Conversations", "8"] for line in out.splitlines())
+    assert "Statut au Canada" in out and "Arrêt ici" in out
+    if db_url.startswith("sqlite"):
+        assert not Path(db_url.removeprefix("sqlite:///")).exists(), "stats needs no leads database"
+
+
+def test_stats_errors(cli_env: Callable[..., None], tmp_path: Path) -> None:
+    missing = tmp_path / "no-tracker.db"
+    cli_env(TRACKER_DB_URL=f"sqlite:///{missing}")
+    status, _, err = run("stats", "--since", "2026-11-01")
+    assert status == 1 and "the tracker store does not exist" in one_line_error(err)
+    assert not missing.exists()
+    for args, message in ((("--since", "2026-11-31"), "not a date"),
+                          (("--since", "2026-11-02", "--until", "2026-11-01"), "before it starts"),
+                          (("--since", "2026-11-02", "--zone", "Nowhere/Here"), "unknown time zone"),
+                          ((), "--since")):
+        status, _, err = run("stats", *args)
+        assert status == 2 and message in one_line_error(err)
+
+
+def test_stats_on_rasa_own_events_table(tracker: Tracker, tracker_url: str) -> None:
+    """Rasa's own table (more columns than the funnel reads), through the real entry point, strict."""
+    tracker.converse("sender-hello", "hello")
+    write(tracker_url, *seeded_chats())
+    env = {"TRACKER_DB_URL": tracker_url, "SQLALCHEMY_WARN_20": "1"}
+    done = subprocess_run(env, "stats", "--since", "2026-11-02", "--until", "2026-11-03", "--json",
+                          python=("-W", "error::DeprecationWarning"))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["totals"]["conversations"] == 7

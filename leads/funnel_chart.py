@@ -1,0 +1,213 @@
+"""The funnel as a standalone SVG for the desk: one horizontal bar per stage (count and % of
+conversations), the verdicts under their stage, and per screening question how many were asked it and
+how many stopped there.
+
+Plain SVG with no script, no external font and no style sheet, so it can be inlined in a page, saved or
+mailed as is; it is an image with a title and a description (role="img") for screen readers. Every text
+comes from the funnel catalog (i18n/messages/funnel.<lang>.yml) and is escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from babel.numbers import format_percent
+
+from i18n.catalog import text
+from i18n.formatting import format_date, format_number
+from i18n.languages import DEFAULT_LANGUAGE, supported
+
+from .funnel import CHANNELS, STAGES, FunnelReport
+
+WIDTH = 800
+MARGIN = 24
+LABEL_WIDTH = 270
+BAR_X = MARGIN + LABEL_WIDTH
+BAR_WIDTH = 330
+ROW = 28
+BAR = 18
+QUESTION_ROW = 34
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+INK, MUTED, RULE = "#1a1a1a", "#555555", "#d0d0d0"
+STAGE_COLOUR, VERDICT_COLOUR = "#1f5f99", "#5a86b8"
+ASKED_COLOUR, STOPPED_COLOUR, CONFIRMED_COLOUR = "#9db8d6", "#b34700", "#2e7d32"
+DAYS_HEIGHT = 70
+
+
+def funnel_svg(report: FunnelReport, lang: str) -> str:
+    """The report as an SVG document (a string starting with ``<svg``), labelled in `lang`."""
+    lang = supported(lang) or DEFAULT_LANGUAGE
+    total = report.totals.conversations
+    parts: list[str] = []
+    y = MARGIN + 18
+    parts.append(_text(MARGIN, y, text(lang, "funnel.title"), size=18, weight="bold"))
+    y += 22
+    parts.append(_text(MARGIN, y, f"{_period(report, lang)} · {text(lang, 'funnel.zone', zone=report.zone)}",
+                       size=13, fill=MUTED))
+    y += 16
+    if total == 0:
+        y += 24
+        parts.append(_text(MARGIN, y, text(lang, "funnel.empty"), size=14))
+        return _document(parts, y + MARGIN, report, lang)
+    y += 8
+    parts.append(_text(BAR_X + BAR_WIDTH + 8, y + 6, text(lang, "funnel.columns.share"), size=11, fill=MUTED))
+    y += 10
+    for stage in STAGES:
+        count = getattr(report.totals, stage)
+        parts.append(_bar_row(y, text(lang, f"funnel.stages.{stage}"), count, total, lang, STAGE_COLOUR))
+        y += ROW
+        if stage == "verdict":
+            for verdict, verdict_count in report.verdicts.items():
+                if verdict_count:
+                    label = text(lang, f"booking.verdicts.{verdict}")
+                    parts.append(_bar_row(y, label, verdict_count, total, lang, VERDICT_COLOUR, indent=16))
+                    y += ROW
+    y = _section(parts, y, text(lang, "funnel.days_title"))
+    y = _days(parts, y, report, lang)
+    y = _section(parts, y, text(lang, "funnel.breakdown_title")) + 10
+    groups = [(language_label(code, lang), counts) for code, counts in sorted(report.by_language.items())]
+    groups += [(channel_label(code, lang), counts) for code, counts in sorted(report.by_channel.items())]
+    for label, counts in groups:
+        parts.append(_text(MARGIN, y + 15, label, size=12))
+        parts.append(_thin_bar(y + 2, counts.conversations, total, STAGE_COLOUR,
+                               _counted("stages.conversations", counts.conversations, lang)))
+        parts.append(_thin_bar(y + 16, counts.booking_confirmed, total, CONFIRMED_COLOUR,
+                               _counted("stages.booking_confirmed", counts.booking_confirmed, lang)))
+        y += QUESTION_ROW
+    y = _section(parts, y, text(lang, "funnel.questions_title"))
+    y += 14
+    parts.append(_legend(y, lang))
+    y += 22
+    for name, counts in report.questions.items():
+        if not counts.asked:
+            continue
+        parts.append(_text(MARGIN, y + 15, text(lang, f"funnel.questions.{name}"), size=12))
+        parts.append(_thin_bar(y + 2, counts.asked, total, ASKED_COLOUR,
+                               _counted("columns.asked", counts.asked, lang)))
+        parts.append(_thin_bar(y + 16, counts.stopped, total, STOPPED_COLOUR,
+                               _counted("columns.stopped", counts.stopped, lang)))
+        y += QUESTION_ROW
+    return _document(parts, y + MARGIN - 8, report, lang)
+
+
+def _counted(key: str, count: int, lang: str) -> str:
+    return f"{text(lang, f'funnel.{key}')} {format_number(count, lang)}"
+
+
+def _section(parts: list[str], y: int, title: str) -> int:
+    """A rule and a section title under the previous section; returns where the section's rows start."""
+    y += 18
+    parts.append(f'<line x1="{MARGIN}" y1="{y}" x2="{WIDTH - MARGIN}" y2="{y}" stroke="{RULE}"/>')
+    y += 26
+    parts.append(_text(MARGIN, y, title, size=15, weight="bold"))
+    return y
+
+
+def _days(parts: list[str], y: int, report: FunnelReport, lang: str) -> int:
+    """One column per day that had conversations, its count on top and its date under it."""
+    days = sorted(report.by_day.items())
+    highest = max(counts.conversations for _, counts in days)
+    step = (WIDTH - 2 * MARGIN) / max(len(days), 7)
+    column = max(2.0, min(40.0, step * 0.7))
+    every = max(1, round(60 / step))  # a date label at most every 60 px
+    top, bottom = y + 22, y + 22 + DAYS_HEIGHT
+    for index, (day, counts) in enumerate(days):
+        height = round(DAYS_HEIGHT * counts.conversations / highest, 1)
+        x = round(MARGIN + index * step, 1)
+        parts.append(f'<rect x="{x}" y="{bottom - height}" width="{round(column, 1)}" height="{height}" '
+                     f'fill="{STAGE_COLOUR}"><title>{escape(format_date(day, lang))}: '
+                     f'{format_number(counts.conversations, lang)}</title></rect>')
+        if column >= 14:
+            parts.append(_text(x, bottom - height - 4, format_number(counts.conversations, lang), size=11))
+        if index % every == 0:
+            parts.append(_text(x, bottom + 14, day.strftime("%m-%d"), size=11, fill=MUTED))
+    parts.append(f'<line x1="{MARGIN}" y1="{bottom}" x2="{WIDTH - MARGIN}" y2="{bottom}" stroke="{RULE}"/>')
+    return max(top, bottom + 14)
+
+
+def language_label(code: str, lang: str) -> str:
+    """A conversation's language ("fr") as named in `lang` ("French")."""
+    return text(lang, f"funnel.languages.{code}") if supported(code) == code \
+        else text(lang, "funnel.unknown_language")
+
+
+def channel_label(code: str, lang: str) -> str:
+    """A conversation's channel ("socketio") as named in `lang` ("Website chat")."""
+    return text(lang, f"funnel.channels.{code}" if code in CHANNELS else "funnel.channels.unknown")
+
+
+def _document(parts: list[str], height: int, report: FunnelReport, lang: str) -> str:
+    title = f"{text(lang, 'funnel.title')} ({_period(report, lang)})"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
+        f'viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="funnel-title funnel-desc" '
+        f'font-family="{escape(FONT)}" lang="{lang}">'
+        f'<title id="funnel-title">{escape(title)}</title>'
+        f'<desc id="funnel-desc">{escape(description(report, lang))}</desc>'
+        f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>'
+        + "".join(parts) + "</svg>"
+    )
+
+
+def description(report: FunnelReport, lang: str) -> str:
+    """The chart's gist in one or two sentences, for screen readers (and the desk's alt text)."""
+    totals = report.totals
+    if not totals.conversations:
+        return text(lang, "funnel.empty")
+    values = {"conversations": format_number(totals.conversations, lang),
+              "checks": format_number(totals.check_started, lang),
+              "verdicts": format_number(totals.verdict, lang),
+              "confirmed": format_number(totals.booking_confirmed, lang)}
+    stopped = max(report.questions.items(), key=lambda item: item[1].stopped)
+    if not stopped[1].stopped:
+        return text(lang, "funnel.description_no_stop", **values)
+    most = text(lang, f"funnel.questions.{stopped[0]}")
+    return text(lang, "funnel.description", stopped_most=most, **values)
+
+
+def _period(report: FunnelReport, lang: str) -> str:
+    since = format_date(report.since, lang)
+    if report.until is None:
+        return text(lang, "funnel.period_open", since=since)
+    return text(lang, "funnel.period", since=since, until=format_date(report.until, lang))
+
+
+def format_share(count: int, total: int, lang: str) -> str:
+    """`count` as a whole percentage of `total`: "42%" in English, "42 %" in French."""
+    return format_percent(count / total if total else 0, locale=lang)
+
+
+def _width(count: int, total: int) -> float:
+    return round(BAR_WIDTH * count / total, 1) if total else 0.0
+
+
+def _bar_row(y: int, label: str, count: int, total: int, lang: str, colour: str, indent: int = 0) -> str:
+    width = _width(count, total)
+    value = f"{format_number(count, lang)} · {format_share(count, total, lang)}"
+    return (
+        _text(MARGIN + indent, y + 14, label, size=12 if indent else 13, fill=MUTED if indent else INK)
+        + f'<rect x="{BAR_X}" y="{y + 1}" width="{BAR_WIDTH}" height="{BAR}" fill="#f1f3f5"/>'
+        + f'<rect x="{BAR_X}" y="{y + 1}" width="{width}" height="{BAR}" fill="{colour}"/>'
+        + _text(BAR_X + BAR_WIDTH + 8, y + 14, value, size=12)
+    )
+
+
+def _thin_bar(y: int, count: int, total: int, colour: str, label: str) -> str:
+    return (f'<rect x="{BAR_X}" y="{y}" width="{_width(count, total)}" height="11" fill="{colour}"/>'
+            + _text(BAR_X + BAR_WIDTH + 8, y + 10, label, size=11, fill=MUTED))
+
+
+def _legend(y: int, lang: str) -> str:
+    items = ((ASKED_COLOUR, text(lang, "funnel.columns.asked")),
+             (STOPPED_COLOUR, text(lang, "funnel.columns.stopped")))
+    parts, x = [], BAR_X
+    for colour, label in items:
+        parts.append(f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{colour}"/>')
+        parts.append(_text(x + 14, y, label, size=11, fill=MUTED))
+        x += 24 + 7 * len(label)
+    return "".join(parts)
+
+
+def _text(x: float, y: float, content: str, *, size: int, fill: str = INK, weight: str | None = None) -> str:
+    bold = f' font-weight="{weight}"' if weight else ""
+    return f'<text x="{x}" y="{y}" font-size="{size}" fill="{fill}"{bold}>{escape(content)}</text>'
