@@ -22,14 +22,16 @@ from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from sanic import Sanic
-from sanic.exceptions import NotFound, SanicException
+from sanic.exceptions import SanicException
 from sanic.handlers import ErrorHandler
 from sanic.request import Request
 from sanic.response import HTTPResponse, html, redirect
 from sqlalchemy.exc import SQLAlchemyError
 
 from i18n.catalog import text
+from i18n.languages import SUPPORTED
 from leads.follow_ups import STATUSES, forget, history, set_status, status_of
 from leads.lead_errors import LeadInputError
 from leads.records import utcnow
@@ -41,7 +43,7 @@ from project_settings import ProjectSettings
 from . import csrf, language, sessions
 from .auth import LoginLimiter, verify_password
 from .moments import consultancy_zone, moment
-from .pages import Zones, criteria, label, lead_details, lead_row, transcript_rows
+from .pages import Zones, criteria, funnel_tables, label, lead_details, lead_row, transcript_rows
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +54,6 @@ MAX_BODY = 64 * 1024  # the desk's forms are a note at most
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
                            "frame-ancestors 'none'; base-uri 'none'")
-SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"  # a chart as an image: it can't run anything
 _names = itertools.count(1)
 
 
@@ -320,29 +321,24 @@ def _routes(app: Sanic, desk: Desk) -> None:  # noqa: C901 - one place lists eve
     @app.get("/funnel")
     async def funnel_page(request: Request) -> HTTPResponse:
         _signed_in(request)
+        lang = request.ctx.lang
         since, until = _period(request, desk)
         funnel = _funnel_modules()
-        report: dict[str, Any] = {}
-        if funnel is not None and settings.tracker_database_url:
-            report = funnel[0].funnel_report(settings.tracker_database_url, since, until,
-                                             zone=desk.zones.consultancy).to_dict()
-        query = urlencode({"since": since.isoformat(), "until": until.isoformat(), "lang": request.ctx.lang})
-        return desk.render(request, "funnel.html", available=funnel is not None,
-                           configured=bool(settings.tracker_database_url), since=since.isoformat(),
-                           until=until.isoformat(), chart_url=f"/funnel.svg?{query}",
-                           tables=_report_tables(report))
-
-    @app.get("/funnel.svg")
-    async def funnel_chart(request: Request) -> HTTPResponse:
-        _signed_in(request)
-        funnel = _funnel_modules()
-        if funnel is None or not settings.tracker_database_url:
-            raise NotFound("no funnel")
-        since, until = _period(request, desk)
-        report = funnel[0].funnel_report(settings.tracker_database_url, since, until,
-                                         zone=desk.zones.consultancy)
-        return HTTPResponse(funnel[1].funnel_svg(report, request.ctx.lang), content_type="image/svg+xml",
-                            headers={"content-security-policy": SVG_POLICY})
+        choice = _funnel_choice(request, funnel)
+        values: dict[str, Any] = {"available": funnel is not None, "configured": False, "chart": "",
+                                  "tables": [], "since": since.isoformat(), "until": until.isoformat(),
+                                  "choice": choice, "choices": _funnel_choices(funnel, lang)}
+        if funnel is not None:
+            module, chart = funnel
+            try:
+                report = module.funnel_report(settings.tracker_database_url, since, until,
+                                              zone=desk.zones.consultancy, **choice)
+            except module.NoTrackerStore:
+                report = None
+            if report is not None:
+                values.update(configured=True, chart=Markup(chart.funnel_svg(report, lang)),
+                              tables=funnel_tables(report.to_dict(), module.STAGES, lang))
+        return desk.render(request, "funnel.html", **values)
 
 
 def _period(request: Request, desk: Desk) -> tuple[date, date]:
@@ -367,23 +363,18 @@ def _funnel_modules() -> tuple[Any, Any] | None:
         return None
 
 
-def _report_tables(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each list of rows in the funnel report as a table (title, columns, rows), in the report's order."""
-    tables = []
-    for name, value in report.items():
-        if isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
-            columns = list(dict.fromkeys(key for row in value for key in row))
-            tables.append({"name": name, "columns": columns,
-                           "rows": [[_cell(row.get(column)) for column in columns] for row in value]})
-    return tables
+def _funnel_choice(request: Request, funnel: tuple[Any, Any] | None) -> dict[str, str | None]:
+    """The ?language= and ?channel= the funnel is narrowed to (None: all); unknown values are ignored."""
+    channel = request.args.get("channel")
+    return {"language": language.supported(request.args.get("language")),
+            "channel": channel if funnel is not None and channel in funnel[0].CHANNELS else None}
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.1%}" if 0 <= value <= 1 else f"{value:g}"
-    return str(value)
+def _funnel_choices(funnel: tuple[Any, Any] | None, lang: str) -> dict[str, list[tuple[str, str]]]:
+    if funnel is None:
+        return {"language": [], "channel": []}
+    return {"language": [(code, label(lang, "language", code)) for code in SUPPORTED],
+            "channel": [(code, text(lang, f"funnel.channels.{code}")) for code in funnel[0].CHANNELS]}
 
 
 class FriendlyErrors(ErrorHandler):

@@ -3,11 +3,14 @@ templates, every text already in the desk's language (so templates only lay thin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from i18n.catalog import catalog, text
+from i18n.formatting import format_date, format_number
+from i18n.languages import SUPPORTED
 from leads.follow_ups import FollowUp
 from leads.records import Lead
 from leads.transcript import TranscriptLine
@@ -92,3 +95,31 @@ def lead_details(lead: Lead, channel: str | None, zones: Zones, lang: str) -> li
         (say("channel"), label(lang, "channel", channel)),
         (say("consent"), f"{moment(lead.consent_at, zones.consultancy, lang)} — {lead.consent_text}"),
     ]
+
+
+def funnel_tables(report: Mapping[str, Any], stages: Sequence[str], lang: str) -> list[dict[str, Any]]:
+    """The funnel report (leads.funnel's ``to_dict``) as tables worded by the funnel's own catalog: the
+    stages by day, by language and by channel, then the screening questions."""
+    def say(key: str) -> str:
+        return text(lang, f"funnel.{key}")
+
+    stage_names = [say(f"stages.{stage}") for stage in stages]
+    def language_name(code: str) -> str:
+        return label(lang, "language", code) if code in SUPPORTED else say("unknown_language")
+
+    groups = [("by_day", say("columns.day"), lambda day: format_date(date.fromisoformat(day), lang)),
+              ("by_language", say("columns.language"), language_name),
+              ("by_channel", say("columns.channel"), lambda code: say(f"channels.{code}"))]
+    tables = []
+    for key, heading, name in groups:
+        rows = [[name(group), *(format_number(counts[stage], lang) for stage in stages)]
+                for group, counts in (report.get(key) or {}).items()]
+        tables.append({"heading": heading, "columns": [heading, *stage_names], "rows": rows})
+    counts = ("asked", "answered", "skipped", "stopped")
+    tables.append({
+        "heading": say("questions_title"),
+        "columns": [say("columns.question"), *(say(f"columns.{column}") for column in counts)],
+        "rows": [[say(f"questions.{q['field']}"), *(format_number(q[column], lang) for column in counts)]
+                 for q in report.get("questions") or [] if q.get("asked")],
+    })
+    return [table for table in tables if table["rows"]]

@@ -274,3 +274,27 @@ def test_without_a_hash_the_desk_prints_a_password_for_the_run(fresh_desk) -> No
     assert client.post(f"{running.url}/login", data={"csrf_token": token, "password": given[0]}).url \
         .endswith("/leads")
     assert PASSWORD not in given
+
+
+def test_the_funnel_shows_the_chart_and_the_tables_for_a_period(desk: Desk) -> None:
+    client = desk.signed_in()
+    answer = client.get(f"{desk.url}/funnel?since=2026-11-20&until=2026-11-26")
+    page = answer.text
+    assert answer.status_code == 200
+    assert "<svg" in page and "<script" not in page
+    assert 'value="2026-11-20"' in page and 'value="2026-11-26"' in page
+    for heading in ("Day", "Language", "Channel"):
+        assert f'<th scope="col">{heading}</th>' in page
+    channels = page[page.index('<th scope="col">Channel</th>'):]
+    assert '<th scope="row">Telegram</th>' in channels and '<th scope="row">Website chat</th>' in channels
+    telegram_only = client.get(f"{desk.url}/funnel?since=2026-11-20&until=2026-11-26&channel=telegram").text
+    telegram_table = telegram_only[telegram_only.index('<th scope="col">Channel</th>'):]
+    assert "Website chat" not in telegram_table.split("</table>")[0]
+    empty = client.get(f"{desk.url}/funnel?since=2020-01-01&until=2020-01-02").text
+    assert "No conversations in this period." in empty
+
+
+def test_the_funnel_without_a_tracker_store_says_so(fresh_desk) -> None:
+    running = fresh_desk(TRACKER_DB_URL="")
+    page = running.signed_in().get(f"{running.url}/funnel").text
+    assert "There is no tracker store configured" in page
