@@ -55,6 +55,8 @@ UNKNOWN = "unknown"
 STAGES = ("conversations", "check_started", "verdict", "booking_offered", "booking_started",
           "booking_consented", "booking_confirmed")
 STREAM_BATCH = 1000
+# The only events that mark a stage; the rest (featurizations, session starts, rejections) are not read.
+READ_TYPES = ("user", "bot", "slot", "action", "active_loop")
 
 
 class NoTrackerStore(Exception):
@@ -278,7 +280,7 @@ def _conversations(tracker_db_url: str | None, start: float | None, end: float |
                 senders = senders.having(first_message < end)
             rows = connection.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(
                 select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
-                .where(EVENTS.c.sender_id.in_(senders.scalar_subquery()))
+                .where(EVENTS.c.sender_id.in_(senders.scalar_subquery()), EVENTS.c.type_name.in_(READ_TYPES))
                 .order_by(EVENTS.c.sender_id, EVENTS.c.timestamp, EVENTS.c.id))
             yield from _grouped(rows, zone)
     finally:

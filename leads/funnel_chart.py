@@ -1,6 +1,7 @@
 """The funnel as a standalone SVG for the desk: one horizontal bar per stage (count and % of
-conversations), the verdicts under their stage, and per screening question how many were asked it and
-how many stopped there.
+conversations) with the verdicts under their stage, the conversations by day, by language and by channel
+(with their bookings confirmed), and per screening question how many were asked it and how many stopped
+there: the drop-off.
 
 Plain SVG with no script, no external font and no style sheet, so it can be inlined in a page, saved or
 mailed as is; it is an image with a title and a description (role="img") for screen readers. Every text
@@ -9,6 +10,7 @@ comes from the funnel catalog (i18n/messages/funnel.<lang>.yml) and is escaped.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html import escape
 
 from babel.numbers import format_percent
@@ -17,7 +19,7 @@ from i18n.catalog import text
 from i18n.formatting import format_date, format_number
 from i18n.languages import DEFAULT_LANGUAGE, supported
 
-from .funnel import CHANNELS, STAGES, FunnelReport
+from .funnel import CHANNELS, STAGES, FunnelReport, StageCounts
 
 WIDTH = 800
 MARGIN = 24
@@ -32,10 +34,12 @@ INK, MUTED, RULE = "#1a1a1a", "#555555", "#d0d0d0"
 STAGE_COLOUR, VERDICT_COLOUR = "#1f5f99", "#5a86b8"
 ASKED_COLOUR, STOPPED_COLOUR, CONFIRMED_COLOUR = "#9db8d6", "#b34700", "#2e7d32"
 DAYS_HEIGHT = 70
+MAX_DAY_COLUMNS = 92
 
 
-def funnel_svg(report: FunnelReport, lang: str) -> str:
-    """The report as an SVG document (a string starting with ``<svg``), labelled in `lang`."""
+def funnel_svg(report: FunnelReport, lang: str, *, id_prefix: str = "funnel") -> str:
+    """The report as an SVG document (a string starting with ``<svg``), labelled in `lang`. `id_prefix`
+    names its title and description elements: give each chart inlined in one page its own."""
     lang = supported(lang) or DEFAULT_LANGUAGE
     total = report.totals.conversations
     parts: list[str] = []
@@ -48,7 +52,20 @@ def funnel_svg(report: FunnelReport, lang: str) -> str:
     if total == 0:
         y += 24
         parts.append(_text(MARGIN, y, text(lang, "funnel.empty"), size=14))
-        return _document(parts, y + MARGIN, report, lang)
+        return _document(parts, y + MARGIN, report, lang, id_prefix)
+    y = _stages(parts, y, report, lang)
+    y = _section(parts, y, text(lang, "funnel.days_title"))
+    y = _days(parts, y, report, lang)
+    y = _section(parts, y, text(lang, "funnel.breakdown_title")) + 10
+    y = _groups(parts, y, report, lang)
+    y = _section(parts, y, text(lang, "funnel.questions_title")) + 14
+    y = _questions(parts, y, report, lang)
+    return _document(parts, y + MARGIN - 8, report, lang, id_prefix)
+
+
+def _stages(parts: list[str], y: int, report: FunnelReport, lang: str) -> int:
+    """One bar per stage, the verdicts given under theirs, each with its count and share."""
+    total = report.totals.conversations
     y += 8
     parts.append(_text(BAR_X + BAR_WIDTH + 8, y + 6, text(lang, "funnel.columns.share"), size=11, fill=MUTED))
     y += 10
@@ -62,9 +79,12 @@ def funnel_svg(report: FunnelReport, lang: str) -> str:
                     label = text(lang, f"booking.verdicts.{verdict}")
                     parts.append(_bar_row(y, label, verdict_count, total, lang, VERDICT_COLOUR, indent=16))
                     y += ROW
-    y = _section(parts, y, text(lang, "funnel.days_title"))
-    y = _days(parts, y, report, lang)
-    y = _section(parts, y, text(lang, "funnel.breakdown_title")) + 10
+    return y
+
+
+def _groups(parts: list[str], y: int, report: FunnelReport, lang: str) -> int:
+    """Per language, then per channel: its conversations and its bookings confirmed."""
+    total = report.totals.conversations
     groups = [(language_label(code, lang), counts) for code, counts in sorted(report.by_language.items())]
     groups += [(channel_label(code, lang), counts) for code, counts in sorted(report.by_channel.items())]
     for label, counts in groups:
@@ -74,8 +94,12 @@ def funnel_svg(report: FunnelReport, lang: str) -> str:
         parts.append(_thin_bar(y + 16, counts.booking_confirmed, total, CONFIRMED_COLOUR,
                                _counted("stages.booking_confirmed", counts.booking_confirmed, lang)))
         y += QUESTION_ROW
-    y = _section(parts, y, text(lang, "funnel.questions_title"))
-    y += 14
+    return y
+
+
+def _questions(parts: list[str], y: int, report: FunnelReport, lang: str) -> int:
+    """The drop-off: per question asked, how many were asked it and how many stopped there."""
+    total = report.totals.conversations
     parts.append(_legend(y, lang))
     y += 22
     for name, counts in report.questions.items():
@@ -87,7 +111,7 @@ def funnel_svg(report: FunnelReport, lang: str) -> str:
         parts.append(_thin_bar(y + 16, counts.stopped, total, STOPPED_COLOUR,
                                _counted("columns.stopped", counts.stopped, lang)))
         y += QUESTION_ROW
-    return _document(parts, y + MARGIN - 8, report, lang)
+    return y
 
 
 def _counted(key: str, count: int, lang: str) -> str:
@@ -104,8 +128,13 @@ def _section(parts: list[str], y: int, title: str) -> int:
 
 
 def _days(parts: list[str], y: int, report: FunnelReport, lang: str) -> int:
-    """One column per day that had conversations, its count on top and its date under it."""
+    """One column per day of the period (days without conversations too, so gaps show; only the days with
+    conversations when the period is longer than MAX_DAY_COLUMNS), its count on top and its date under it."""
     days = sorted(report.by_day.items())
+    last = report.until or days[-1][0]
+    if (last - report.since).days < MAX_DAY_COLUMNS:
+        every_day = (report.since + timedelta(days=n) for n in range((last - report.since).days + 1))
+        days = [(day, report.by_day.get(day) or StageCounts()) for day in every_day]
     highest = max(counts.conversations for _, counts in days)
     step = (WIDTH - 2 * MARGIN) / max(len(days), 7)
     column = max(2.0, min(40.0, step * 0.7))
@@ -117,7 +146,7 @@ def _days(parts: list[str], y: int, report: FunnelReport, lang: str) -> int:
         parts.append(f'<rect x="{x}" y="{bottom - height}" width="{round(column, 1)}" height="{height}" '
                      f'fill="{STAGE_COLOUR}"><title>{escape(format_date(day, lang))}: '
                      f'{format_number(counts.conversations, lang)}</title></rect>')
-        if column >= 14:
+        if column >= 14 and counts.conversations:
             parts.append(_text(x, bottom - height - 4, format_number(counts.conversations, lang), size=11))
         if index % every == 0:
             parts.append(_text(x, bottom + 14, day.strftime("%m-%d"), size=11, fill=MUTED))
@@ -136,14 +165,15 @@ def channel_label(code: str, lang: str) -> str:
     return text(lang, f"funnel.channels.{code}" if code in CHANNELS else "funnel.channels.unknown")
 
 
-def _document(parts: list[str], height: int, report: FunnelReport, lang: str) -> str:
+def _document(parts: list[str], height: int, report: FunnelReport, lang: str, id_prefix: str) -> str:
     title = f"{text(lang, 'funnel.title')} ({_period(report, lang)})"
+    ids = escape(id_prefix)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="funnel-title funnel-desc" '
+        f'viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{ids}-title {ids}-desc" '
         f'font-family="{escape(FONT)}" lang="{lang}">'
-        f'<title id="funnel-title">{escape(title)}</title>'
-        f'<desc id="funnel-desc">{escape(description(report, lang))}</desc>'
+        f'<title id="{ids}-title">{escape(title)}</title>'
+        f'<desc id="{ids}-desc">{escape(description(report, lang))}</desc>'
         f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>'
         + "".join(parts) + "</svg>"
     )

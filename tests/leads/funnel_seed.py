@@ -230,14 +230,14 @@ def at(day: int, hour: int, month: int = 11) -> datetime:
     return datetime(2026, month, day, hour, tzinfo=timezone.utc)
 
 
-def seeded_chats() -> list[Chat]:
+def seeded_chats(copy: int = 0) -> list[Chat]:
     """Eight conversations from Nov 2 to Nov 4 (UTC), one from October, one without a user message:
-    tests/leads/test_funnel.py counts them."""
-    booked = Chat("a-booked", at(2, 10)).start_check() \
+    tests/leads/test_funnel.py counts them. Each `copy` has senders of its own."""
+    booked = Chat(f"a-booked-{copy}", at(2, 10)).start_check() \
         .answer("residence", "quebec", verdict="not_eligible").book()
-    stopped = Chat("b-stopped", at(2, 11), channel="telegram", language="fr").start_check() \
+    stopped = Chat(f"b-stopped-{copy}", at(2, 11), channel="telegram", language="fr").start_check() \
         .answer("residence", "other_province", "status_in_canada").stop_check()
-    eligible = Chat("c-eligible", at(3, 9)).start_check()
+    eligible = Chat(f"c-eligible-{copy}", at(3, 9)).start_check()
     for name, value, following in [
         ("residence", "abroad", "has_csq"), ("has_csq", True, "csq_program"),
         ("csq_program", "pstq", "csq_valid"), ("csq_valid", True, "pr_applied"),
@@ -246,21 +246,21 @@ def seeded_chats() -> list[Chat]:
     ]:
         eligible.answer(name, value, following)
     eligible.answer("application_complete", True, verdict="eligible")
-    not_yet = Chat("d-not-yet", at(3, 10), channel="telegram", language="fr").start_check() \
+    not_yet = Chat(f"d-not-yet-{copy}", at(3, 10), channel="telegram", language="fr").start_check() \
         .answer("residence", "abroad", "has_csq").answer("has_csq", None, "pr_applied", skipped=["has_csq"]) \
         .answer("pr_applied", False, verdict="not_yet")
-    cancelled = Chat("e-cancelled", at(3, 12)).start_check() \
+    cancelled = Chat(f"e-cancelled-{copy}", at(3, 12)).start_check() \
         .answer("residence", "other_province", "status_in_canada") \
         .answer("status_in_canada", "visitor", verdict="unconfirmed").book(details=False, confirm=False) \
         .cancel_booking()
-    menu_only = Chat("f-menu", at(2, 15), channel="telegram", language="fr").small_talk(menu=True,
+    menu_only = Chat(f"f-menu-{copy}", at(2, 15), channel="telegram", language="fr").small_talk(menu=True,
                                                                                           set_language=True)
-    skipped = Chat("g-skipped", at(3, 14)).start_check() \
+    skipped = Chat(f"g-skipped-{copy}", at(3, 14)).start_check() \
         .answer("residence", None, verdict="need_more_info", skipped=["residence"])
-    late_evening = Chat("h-toronto-evening", at(4, 2), channel=None, language="fr").start_check()
-    october = Chat("z-october", at(31, 12, month=10)).start_check().answer("residence", "quebec",
+    late_evening = Chat(f"h-toronto-evening-{copy}", at(4, 2), channel=None, language="fr").start_check()
+    october = Chat(f"z-october-{copy}", at(31, 12, month=10)).start_check().answer("residence", "quebec",
                                                                           verdict="not_eligible")
-    no_message = Chat("z-no-message", at(2, 9))
+    no_message = Chat(f"z-no-message-{copy}", at(2, 9))
     return [booked, stopped, eligible, not_yet, cancelled, menu_only, skipped, late_evening, october,
             no_message]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from leads.funnel import VERDICTS, NoTrackerStore, funnel_report
-from tests.leads.funnel_seed import NOV_2, NOV_3, seed
+from tests.leads.funnel_seed import NOV_2, NOV_3, create_events_table, seed, seeded_chats, write
 
 
 @pytest.fixture()
@@ -92,6 +92,17 @@ def test_filters_on_language_and_channel(tracker_db: str) -> None:
     rest = funnel_report(tracker_db, NOV_2, NOV_3, channel="rest")
     assert rest.totals.booking_confirmed == 1 and rest.totals.conversations == 4
     assert funnel_report(tracker_db, NOV_2, NOV_3, language="fr", channel="rest").totals.conversations == 0
+
+
+def test_counts_hold_over_many_conversations(tmp_path: Path) -> None:
+    """Forty copies (about 16,000 events, many stream batches): every count forty times over."""
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    create_events_table(url)
+    write(url, *(chat for copy in range(40) for chat in seeded_chats(copy)))
+    report = funnel_report(url, NOV_2, NOV_3).to_dict()
+    assert stages(report["totals"]) == tuple(40 * n for n in (7, 6, 5, 6, 2, 1, 1))
+    assert report["questions"][1] == {"field": "status_in_canada", "asked": 80, "answered": 40, "skipped": 0,
+                                      "stopped": 40}
 
 
 def test_report_is_json_ready(tracker_db: str) -> None:

@@ -40,6 +40,9 @@ def test_standalone_accessible_svg(report: FunnelReport, lang: str) -> None:
     assert desc.text == description(report, lang)
     for forbidden in ("<script", "onload", "href", "@font-face", "url(", "<style", "<foreignObject"):
         assert forbidden not in svg
+    second = ET.fromstring(funnel_svg(report, lang, id_prefix="weekly"))
+    assert second.get("aria-labelledby") == "weekly-title weekly-desc", "two charts in one page"
+    assert second.find(f"{SVG}title").get("id") == "weekly-title"
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -88,3 +91,13 @@ def test_empty_period(tmp_path: Path) -> None:
     svg = funnel_svg(funnel_report(url, date(2027, 1, 1)), "fr")
     assert text("fr", "funnel.empty") in texts(svg) and "depuis le 1er janvier 2027" in svg
     assert ET.fromstring(svg).find(f"{SVG}desc").text == text("fr", "funnel.empty")
+
+
+def test_a_column_for_every_day_of_the_period(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    seed(url)
+    root = ET.fromstring(funnel_svg(funnel_report(url, date(2026, 11, 1), date(2026, 11, 4)), "en"))
+    columns = [rect.find(f"{SVG}title").text for rect in root.iter(f"{SVG}rect")
+               if rect.find(f"{SVG}title") is not None]
+    assert columns == ["November 1, 2026: 0", "November 2, 2026: 3", "November 3, 2026: 4",
+                       "November 4, 2026: 1"]
