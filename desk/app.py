@@ -43,7 +43,16 @@ from project_settings import ProjectSettings
 from . import csrf, language, sessions
 from .auth import LoginLimiter, verify_password
 from .moments import consultancy_zone, moment
-from .pages import Zones, criteria, funnel_tables, label, lead_details, lead_row, transcript_rows
+from .pages import (
+    Zones,
+    criteria,
+    funnel_tables,
+    label,
+    lead_details,
+    lead_row,
+    profile_rows,
+    transcript_rows,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -268,7 +277,7 @@ def _routes(app: Sanic, desk: Desk) -> None:  # noqa: C901 - one place lists eve
             statuses=[{"value": s, "label": label(lang, "status", s)} for s in STATUSES],
             history=past, verdict=screening.get("verdict") or "",
             verdict_label=label(lang, "verdict", screening.get("verdict")),
-            profile=sorted((screening.get("profile") or {}).items()),
+            profile=profile_rows(screening.get("profile") or {}, lang),
             criteria=criteria(screening, lang, lead.language),
             alternatives=list(screening.get("alternatives") or []),
             caveats=list(screening.get("caveats") or []),

@@ -68,6 +68,17 @@ def criteria(screening: Mapping[str, Any], lang: str, lead_lang: str) -> list[di
     return rows
 
 
+def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
+    """What the person told the screening, each field named as the funnel's catalog names its question,
+    yes/no in words; other values as the engine codes them."""
+    questions = catalog(lang).get("funnel", {}).get("questions", {})
+    rows = []
+    for field, value in profile.items():
+        shown = text(lang, f"desk.answer.{str(value).lower()}") if isinstance(value, bool) else str(value)
+        rows.append((str(questions.get(field, field)), shown))
+    return rows
+
+
 def transcript_rows(lines: list[TranscriptLine], zones: Zones, lang: str) -> list[dict[str, Any]]:
     """The conversation, each line with its speaker's wording and time."""
     return [{"who": line.who, "who_label": label(lang, "speaker", line.who), "text": line.text,

@@ -10,6 +10,7 @@ import subprocess
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -23,6 +24,7 @@ from eligibility import assess
 from leads import LeadStore, NewLead
 from leads.summary import screening_summary
 from tests.servers import ROOT, VENV_BIN, default_settings, free_port
+from tests.web.conftest import browser, docs_screenshot, new_tab  # noqa: F401 - the browser tests' fixtures
 
 PASSWORD = "correct horse battery staple"
 PASSWORD_HASH = hash_password(PASSWORD)
@@ -123,7 +125,9 @@ class RasaTracker:
             else:
                 data = {"buttons": [{"title": title, "payload": f"/{title}"} for title in buttons]}
                 events.append(BotUttered(text, data=data if buttons else {}, timestamp=at))
-        asyncio.run(self.store.save(DialogueStateTracker.from_events(sender_id, events)))
+        tracker = DialogueStateTracker.from_events(sender_id, events)
+        with ThreadPoolExecutor(1) as thread:  # its own event loop: Playwright may run one in this thread
+            thread.submit(asyncio.run, self.store.save(tracker)).result()
 
     def count(self, sender_id: str) -> int:
         from sqlalchemy import text
