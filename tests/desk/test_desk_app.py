@@ -4,10 +4,13 @@ follow-ups, the CSV export and the erasure, against `python -m desk` on real dat
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import subprocess
 import sys
+from datetime import datetime, timezone
 
+import pytest
 import requests
 
 from desk.auth import verify_password
@@ -298,3 +301,30 @@ def test_the_funnel_without_a_tracker_store_says_so(fresh_desk) -> None:
     running = fresh_desk(TRACKER_DB_URL="")
     page = running.signed_in().get(f"{running.url}/funnel").text
     assert "There is no tracker store configured" in page
+
+
+def _store_reads_slots() -> bool:
+    """Whether leads.store reads each lead's booked slot (room A's change to LeadStore)."""
+    return "slot_start" in inspect.signature(LeadStore.save).parameters
+
+
+@pytest.mark.skipif(not _store_reads_slots(), reason="LeadStore does not read booked slots yet")
+def test_a_booked_slot_shows_in_the_consultancys_time_with_the_persons_beside_it(fresh_desk) -> None:
+    from leads.appointments import confirm_hold, hold
+    from leads.availability import load_availability
+
+    running = fresh_desk()
+    references = seed(running)
+    availability = load_availability()
+    booked_at = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+    starts = datetime(2026, 11, 24, 14, 0, tzinfo=timezone.utc)  # a Tuesday's first slot, 9:00 in Montreal
+    with LeadStore(running.leads_url) as store:
+        assert hold(store, "sender-marie", starts, availability, booked_at)
+        with store.session() as session:
+            confirm_hold(session, "sender-marie", starts, references["marie"], availability, booked_at)
+            session.commit()
+    client = running.signed_in()
+    listing = client.get(f"{running.url}/leads").text
+    assert "November 24, 2026, 9:00\u202fAM (Montreal) · 3:00\u202fPM (Paris)" in listing
+    french = client.get(f"{running.url}/leads/{references['marie']}?lang=fr").text
+    assert "24 novembre 2026, 9 h 00 (Montreal) · 15 h 00 (Paris)" in french
