@@ -3,11 +3,15 @@ templates, every text already in the desk's language (so templates only lay thin
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
+from eligibility import load_program
+from eligibility.wording import load_texts
 from i18n.catalog import catalog, text
 from i18n.formatting import format_date, format_number
 from i18n.languages import SUPPORTED
@@ -16,6 +20,8 @@ from leads.records import Lead
 from leads.transcript import TranscriptLine
 
 from .moments import city, moment, slot
+
+_INFORM = "/inform"  # a question button's payload: /inform{"field": value}
 
 
 @dataclass(frozen=True)
@@ -72,11 +78,32 @@ def profile_rows(profile: Mapping[str, Any], lang: str) -> list[tuple[str, str]]
     """What the person told the screening, each field named as the funnel's catalog names its question,
     yes/no in words; other values as the engine codes them."""
     questions = catalog(lang).get("funnel", {}).get("questions", {})
+    answers = answer_titles(lang)
     rows = []
     for field, value in profile.items():
-        shown = text(lang, f"desk.answer.{str(value).lower()}") if isinstance(value, bool) else str(value)
+        if isinstance(value, bool):
+            shown = text(lang, f"desk.answer.{str(value).lower()}")
+        else:
+            shown = answers.get((field, json.dumps(value)), str(value))
         rows.append((str(questions.get(field, field)), shown))
     return rows
+
+
+@cache
+def answer_titles(lang: str) -> dict[tuple[str, str], str]:
+    """(field, JSON value) -> the button title the person tapped for it ("abroad" -> "Outside Canada"),
+    from the engine's question buttons (eligibility/data/texts.yaml), so an answer reads as it was given."""
+    titles: dict[tuple[str, str], str] = {}
+    for question in load_texts(load_program()).questions.values():
+        for button in question.buttons.get(lang, ()):
+            if button.payload.startswith(_INFORM):
+                try:
+                    given = json.loads(button.payload[len(_INFORM):])
+                except ValueError:
+                    continue
+                for field, value in given.items():
+                    titles[(field, json.dumps(value))] = button.title
+    return titles
 
 
 def transcript_rows(lines: list[TranscriptLine], zones: Zones, lang: str) -> list[dict[str, Any]]:

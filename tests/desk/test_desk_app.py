@@ -134,6 +134,8 @@ def test_the_lead_page_in_french_shows_the_screening_and_the_conversation(desk: 
         assert expected.replace("'", "&#39;") in page, expected
     assert "Vous détenez un Certificat de sélection du Québec (CSQ)." in page  # the reason, in French
     assert "Rempli" in page
+    # The profile reads as the person answered: the question's button, not the engine's code.
+    assert "<dt>Lieu de résidence</dt><dd>Hors du Canada</dd>" in page and ">abroad<" not in page
     order = [page.index(text) for text in ("Bonjour! Je suis", "Est-ce que je suis admissible",
                                             "Où habitez-vous", "À l&#39;étranger, en France")]
     assert order == sorted(order)
