@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import inspect
 import io
+import os
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -17,7 +18,7 @@ from desk.auth import verify_password
 from leads import LeadStore
 from leads.follow_ups import history
 from tests.desk.conftest import PASSWORD, Desk, RasaTracker, csrf_token, seed
-from tests.servers import ROOT
+from tests.servers import ROOT, default_settings, free_port
 
 
 def test_signed_out_pages_send_to_sign_in_and_forms_need_a_session(desk: Desk) -> None:
@@ -330,3 +331,20 @@ def test_a_booked_slot_shows_in_the_consultancys_time_with_the_persons_beside_it
     assert "November 24, 2026, 9:00\u202fAM (Montreal) · 3:00\u202fPM (Paris)" in listing
     french = client.get(f"{running.url}/leads/{references['marie']}?lang=fr").text
     assert "24 novembre 2026, 9 h 00 (Montreal) · 15 h 00 (Paris)" in french
+
+
+def test_a_password_hash_not_made_by_the_desk_stops_it_with_one_line() -> None:
+    env = {**default_settings(), "PATH": os.environ.get("PATH", ""), "DESK_PASSWORD_HASH": "hunter2",
+           "DESK_PORT": str(free_port())}
+    done = subprocess.run([sys.executable, "-m", "desk"], capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=30)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.strip() == \
+        "desk: DESK_PASSWORD_HASH is not a hash from `python -m desk hash-password`"
+
+
+def test_the_desk_imports_neither_rasa_nor_the_actions() -> None:
+    code = ("import sys, desk.__main__, desk.app; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'rasa', 'rasa_sdk', 'actions'}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr
