@@ -21,10 +21,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from privacy.tracker_erasure import erase_conversations
+from project_settings import ProjectSettings, get_settings
 
+from . import outbox
 from .emails import email_key, validate_email
 from .lead_errors import LeadInputError
-from .lead_tables import Base, LeadRow
+from .lead_tables import AppointmentRow, Base, LeadFollowUpRow, LeadRow
 from .records import ErasureReport, Lead, NewLead, utcnow
 from .reference import new_reference, normalise_reference
 
@@ -81,29 +83,42 @@ class LeadStore:
             self._ready = True
         return self._sessions()
 
-    def save(self, new_lead: NewLead) -> Lead:
-        """Store the lead under a fresh reference and return it as saved."""
+    def save(self, new_lead: NewLead, *, slot_holder: str | None = None, slot_start: datetime | None = None,
+             settings: ProjectSettings | None = None) -> Lead:
+        """Store the lead under a fresh reference, confirm the slot its conversation holds (when
+        ``slot_start`` is given) and enqueue its "booked" notifications: one transaction, so the lead, its
+        slot and its notifications exist together or not at all.
+
+        Raises leads.appointments.SlotTaken (nothing saved) when the hold lapsed and someone took the slot.
+        """
+        settings = settings or get_settings()
         now = self._clock()
         for _ in range(REFERENCE_ATTEMPTS):
             row = _row(new_lead, self._new_reference(), now)
             with self._session() as session:
                 session.add(row)
                 try:
-                    session.commit()
+                    session.flush()
                 except IntegrityError:
                     session.rollback()
                     if session.execute(select(LeadRow.id).where(LeadRow.reference == row.reference)).first():
                         continue  # the reference was taken: draw another
                     raise
+                if slot_start is not None:
+                    _confirm_slot(session, slot_holder or new_lead.sender_id or row.reference, slot_start,
+                                  row.reference, settings, now)
+                outbox.enqueue(session, row.reference, "booked", settings, now)
+                session.commit()
+                lead = _lead(row, _slots(session, [row.reference]).get(row.reference))
             logger.info("lead %s saved", row.reference)
-            return _lead(row)
+            return lead
         raise RuntimeError(f"no free reference after {REFERENCE_ATTEMPTS} attempts")
 
     def recent(self, limit: int = 20) -> list[Lead]:
         """The newest leads first."""
         query = select(LeadRow).order_by(LeadRow.created_at.desc(), LeadRow.id.desc()).limit(limit)
         with self._session() as session:
-            return [_lead(row) for row in session.execute(query).scalars()]
+            return _leads(session, session.execute(query).scalars())
 
     def get(self, reference: str) -> Lead | None:
         """One lead by reference (any case, spaces or dashes), or None."""
@@ -112,14 +127,14 @@ class LeadStore:
             return None
         with self._session() as session:
             row = session.execute(select(LeadRow).where(LeadRow.reference == normalised)).scalar_one_or_none()
-            return _lead(row) if row else None
+            return _leads(session, [row])[0] if row else None
 
     def find_by_email(self, email: str) -> list[Lead]:
         """Every lead of an address, whatever its case; LeadInputError if it isn't an address."""
         key = email_key(validate_email(email))
         query = select(LeadRow).where(LeadRow.email_key == key).order_by(LeadRow.created_at, LeadRow.id)
         with self._session() as session:
-            return [_lead(row) for row in session.execute(query).scalars()]
+            return _leads(session, session.execute(query).scalars())
 
     def erase(self, reference: str | None = None, email: str | None = None,
               tracker_db_url: str | None = None) -> ErasureReport:
@@ -170,6 +185,10 @@ class LeadStore:
                 tracker_db_url: str | None, cutoff: datetime | None = None) -> ErasureReport:
         tracker = erase_conversations(tracker_db_url, senders) if rows else None
         if rows:
+            references = [row.reference for row in rows]
+            outbox.delete_for(session, references)  # pending notifications of an erased lead are not sent
+            session.execute(delete(LeadFollowUpRow).where(LeadFollowUpRow.lead_reference.in_(references)))
+            session.execute(delete(AppointmentRow).where(AppointmentRow.lead_reference.in_(references)))
             session.execute(delete(LeadRow).where(LeadRow.id.in_([row.id for row in rows])))
             session.commit()
         return ErasureReport(
@@ -197,7 +216,7 @@ class LeadStore:
     def _all(self) -> Iterable[Lead]:
         query = select(LeadRow).order_by(LeadRow.created_at, LeadRow.id)
         with self._session() as session:
-            return [_lead(row) for row in session.execute(query).scalars()]
+            return _leads(session, session.execute(query).scalars())
 
 
 def _row(new: NewLead, reference: str, now: datetime) -> LeadRow:
@@ -219,7 +238,30 @@ def _row(new: NewLead, reference: str, now: datetime) -> LeadRow:
     )
 
 
-def _lead(row: LeadRow) -> Lead:
+def _confirm_slot(session: Session, holder: str, starts_at: datetime, reference: str,
+                  settings: ProjectSettings, now: datetime) -> None:
+    # Imported here: leads.appointments uses the store, and a lead without a slot never needs it.
+    from .appointments import confirm_hold
+    from .availability import load_availability
+
+    confirm_hold(session, holder, starts_at, reference, load_availability(settings.availability_path), now)
+
+
+def _slots(session: Session, references: Sequence[str]) -> dict[str, tuple[datetime, datetime]]:
+    """The booked slot of each of these leads that has one."""
+    if not references:
+        return {}
+    query = select(AppointmentRow).where(AppointmentRow.lead_reference.in_(sorted(set(references))))
+    return {row.lead_reference: (row.starts_at, row.ends_at) for row in session.execute(query).scalars()}
+
+
+def _leads(session: Session, rows: Iterable[LeadRow]) -> list[Lead]:
+    rows = list(rows)
+    slots = _slots(session, [row.reference for row in rows])
+    return [_lead(row, slots.get(row.reference)) for row in rows]
+
+
+def _lead(row: LeadRow, slot: tuple[datetime, datetime] | None = None) -> Lead:
     return Lead(
         reference=row.reference,
         created_at=row.created_at,
@@ -234,6 +276,8 @@ def _lead(row: LeadRow) -> Lead:
         consent_at=row.consent_at,
         sender_id=row.sender_id,
         screening=dict(row.screening or {}),
+        slot_starts_at=slot[0] if slot else None,
+        slot_ends_at=slot[1] if slot else None,
     )
 
 

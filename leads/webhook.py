@@ -1,11 +1,15 @@
-"""Optional outbound webhook (a CRM, a booking tool): POST the saved lead as JSON, with retries.
+"""Optional outbound webhook (a CRM, a booking tool): POST the saved lead as JSON, signed, with retries.
 
-Delivery is best effort: the lead is already saved, so a failure is logged (without the URL's path or
-query, which may hold a key, and without the lead's contact details) and returned, never raised.
+The notification worker (leads/delivery.py) calls it for each "booked", "cancelled" or "moved" event, with
+its own retries across runs. A failure is logged (without the URL's path or query, which may hold a key,
+and without the lead's contact details) and returned, never raised. With a secret, the receiver can check
+that the body came from us: ``X-Impplus-Signature: sha256=<hex HMAC-SHA256 of the exact body bytes>``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import time
@@ -21,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 USER_AGENT = "impplus-leads/1"
+SIGNATURE_HEADER = "X-Impplus-Signature"
 
 
 @dataclass(frozen=True)
@@ -39,20 +44,36 @@ class WebhookResult:
         return self.attempts > 0
 
 
+def sign(body: bytes, secret: str) -> str:
+    """The signature header's value for ``body``: "sha256=" and the hex HMAC-SHA256 under ``secret``."""
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+def webhook_body(lead: Lead, event: str | None = None) -> bytes:
+    """The JSON body: the lead without the conversation id, and the event it tells of when given."""
+    data = lead.to_dict(include_sender=False)
+    if event is not None:
+        data = {"event": event, **data}
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
 def post_lead(lead: Lead, url: str | None, *, timeout: float = 5.0, retries: int = 2, backoff: float = 0.5,
-              session: requests.Session | None = None,
-              sleep: Callable[[float], None] = time.sleep) -> WebhookResult:
+              session: requests.Session | None = None, sleep: Callable[[float], None] = time.sleep,
+              event: str | None = None, secret: str | None = None,
+              idempotency_key: str | None = None) -> WebhookResult:
     """POST the lead to ``url`` (nothing when None); retry timeouts, refused connections, 429 and 5xx.
 
     Waits ``backoff``, then twice as long, between attempts. Redirects are not followed, so personal data
-    never goes to a host that wasn't configured. ``Idempotency-Key`` (the reference) lets the receiver
-    ignore a repeat when a timed-out attempt did arrive.
+    never goes to a host that wasn't configured. ``Idempotency-Key`` (the reference, unless another key
+    is given) lets the receiver ignore a repeat when a timed-out attempt did arrive.
     """
     if not url:
         return WebhookResult(delivered=False)
-    body = json.dumps(lead.to_dict(include_sender=False), ensure_ascii=False).encode("utf-8")
+    body = webhook_body(lead, event)
     headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
-               "Idempotency-Key": lead.reference}
+               "Idempotency-Key": idempotency_key or lead.reference}
+    if secret:
+        headers[SIGNATURE_HEADER] = sign(body, secret)
     http = session or requests.Session()
     status: int | None = None
     error = "request"

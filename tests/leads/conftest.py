@@ -1,9 +1,11 @@
 """Shared fixtures: leads databases (SQLite; PostgreSQL at TEST_POSTGRES_URL, or a throwaway one: see
-tests/local_services.py), Rasa tracker stores, a webhook receiver."""
+tests/local_services.py), Rasa tracker stores, a webhook receiver, an SMTP server on loopback."""
 
 from __future__ import annotations
 
 import asyncio
+import email
+import email.policy
 import json
 import socket
 import threading
@@ -22,6 +24,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from leads import LeadStore, NewLead
+from project_settings import ProjectSettings, load_settings
 from tests.local_services import local_postgres_fixture  # noqa: F401 - fixture
 
 REPO = Path(__file__).resolve().parents[2]
@@ -182,7 +185,8 @@ def receiver() -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            request = {"path": self.path, "headers": dict(self.headers), "body": json.loads(body)}
+            request = {"path": self.path, "headers": dict(self.headers), "body": json.loads(body),
+                       "raw": body}
             state.requests.append(request)
             time.sleep(state.delay)
             self.send_response(state.status)
@@ -206,3 +210,50 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@dataclass
+class Mailbox:
+    """A real SMTP server (aiosmtpd) on a loopback port, which can be down then up again on that port."""
+
+    port: int
+    messages: list[email.message.EmailMessage] = field(default_factory=list)
+    recipients: list[list[str]] = field(default_factory=list)
+    controller: Any = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd)
+        message = email.message_from_bytes(envelope.original_content or envelope.content,
+                                           policy=email.policy.default)
+        self.messages.append(message)  # type: ignore[arg-type]
+        self.recipients.append(list(envelope.rcpt_tos))
+        return "250 OK"
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture()
+def mailbox() -> Iterator[Mailbox]:
+    """The SMTP server's port, not listening yet: call ``.start()``."""
+    box = Mailbox(closed_port())
+    yield box
+    box.stop()
+
+
+def notify_settings(db_url: str, smtp_port: int | None = None, webhook_url: str | None = None,
+                    **extra: str) -> ProjectSettings:
+    """Settings with the notifications pointed at loopback servers (plain SMTP, no STARTTLS)."""
+    env = {"LEADS_DB_URL": db_url, "SMTP_HOST": "127.0.0.1" if smtp_port else "",
+           "SMTP_PORT": str(smtp_port or 25), "SMTP_STARTTLS": "false", "SMTP_TIMEOUT": "2",
+           "LEADS_NOTIFY_EMAIL": "desk@consultancy.example", "LEADS_WEBHOOK_URL": webhook_url or "",
+           "LEADS_WEBHOOK_RETRIES": "0", "LEADS_WEBHOOK_TIMEOUT": "2", "NOTIFY_MAX_ATTEMPTS": "3",
+           "NOTIFY_RETRY_SECONDS": "5", "LEADS_WEBHOOK_SECRET": "", **extra}
+    return load_settings(env)

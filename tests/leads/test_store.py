@@ -10,13 +10,18 @@ from datetime import date, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from eligibility import Profile, assess
 from leads import LeadInputError, LeadStore, NewLead, screening_summary
+from leads.appointments import SlotTaken, free_slots, hold
+from leads.availability import load_availability
+from leads.lead_tables import AppointmentRow, LeadFollowUpRow, OutboxRow
+from leads.outbox import rows_for
 from leads.reference import ALPHABET
-from tests.leads.conftest import Clock, Tracker, new_lead
+from tests.leads.conftest import Clock, Tracker, new_lead, notify_settings
 
 REFERENCE = re.compile(rf"QP-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}")
 
@@ -195,3 +200,62 @@ def test_leads_survive_a_restart(tmp_path: Path) -> None:
         reference = store.save(new_lead()).reference
     with LeadStore(url) as store:
         assert store.get(reference) is not None
+
+
+def test_a_lead_saved_with_its_held_slot_and_notifications(db_url: str, clock: Clock) -> None:
+    settings = notify_settings(db_url, smtp_port=2525)
+    availability = load_availability(settings.availability_path)
+    with LeadStore(db_url, clock=clock) as store:
+        slot, other = free_slots(store, availability, clock.now, limit=2)
+        assert hold(store, "sender-marie", slot.starts_at, availability, clock.now)
+        lead = store.save(new_lead(), slot_holder="sender-marie", slot_start=slot.starts_at,
+                          settings=settings)
+        assert (lead.slot_starts_at, lead.slot_ends_at) == (slot.starts_at, slot.ends_at)
+        assert store.get(lead.reference) == lead and store.recent() == [lead]
+        assert free_slots(store, availability, clock.now, limit=1) == [other]
+        with store.session() as session:
+            assert [row.kind for row in rows_for(session, lead.reference)] == ["consultancy_email",
+                                                                               "person_email"]
+
+
+def test_a_slot_someone_else_holds_saves_nothing(db_url: str, clock: Clock) -> None:
+    settings = notify_settings(db_url, smtp_port=2525)
+    availability = load_availability(settings.availability_path)
+    with LeadStore(db_url, clock=clock) as store:
+        [slot] = free_slots(store, availability, clock.now, limit=1)
+        assert hold(store, "someone-else", slot.starts_at, availability, clock.now)
+        with pytest.raises(SlotTaken):
+            store.save(new_lead(), slot_holder="sender-marie", slot_start=slot.starts_at, settings=settings)
+        assert store.recent() == []
+        with store.session() as session:
+            assert session.execute(select(OutboxRow)).first() is None
+
+
+def test_erase_and_purge_take_the_notifications_follow_ups_and_slot(db_url: str, clock: Clock) -> None:
+    settings = notify_settings(db_url, smtp_port=2525)
+    availability = load_availability(settings.availability_path)
+    with LeadStore(db_url, clock=clock) as store:
+        leads = []
+        for sender in ("chat-1", "chat-2"):
+            [slot] = free_slots(store, availability, clock.now, limit=1)
+            assert hold(store, sender, slot.starts_at, availability, clock.now)
+            leads.append(store.save(new_lead(sender_id=sender), slot_holder=sender, slot_start=slot.starts_at,
+                                    settings=settings))
+        with store.session() as session:
+            session.add_all([LeadFollowUpRow(lead_reference=lead.reference, status="contacted", note="",
+                                             at=clock.now) for lead in leads])
+            session.commit()
+        store.erase(reference=leads[0].reference)
+        with store.session() as session:
+            assert _rows_of(session, leads[0].reference) == (0, 0, 0)
+            assert _rows_of(session, leads[1].reference) == (2, 1, 1)
+        assert free_slots(store, availability, clock.now, limit=1)[0].starts_at == leads[0].slot_starts_at
+        clock.advance(days=400)
+        assert store.purge(365).references == (leads[1].reference,)
+        with store.session() as session:
+            assert _rows_of(session, leads[1].reference) == (0, 0, 0)
+
+
+def _rows_of(session: Session, reference: str) -> tuple[int, ...]:
+    return tuple(len(session.execute(select(table).where(table.lead_reference == reference)).all())
+                 for table in (OutboxRow, LeadFollowUpRow, AppointmentRow))
