@@ -19,7 +19,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("leads.mail_sink")  # the same name when run as __main__
 
 
 class EmlFolder:
@@ -57,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, default=Path("var/mail"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs each address at INFO
     stop = threading.Event()
 
     def request_stop(_signum: int, _frame: FrameType | None) -> None:
