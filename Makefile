@@ -9,7 +9,7 @@ STAGE_LOG := reports/stage-times.txt
 timed = mkdir -p reports; s=$$SECONDS; trap 'echo "[$(1)] $$((SECONDS - s)) s" | tee -a $(STAGE_LOG)' EXIT;
 MODEL = models/impplus-$(shell scripts/model_is_current.sh --print).tar.gz
 
-.PHONY: install train run run-scale shell test test-fast end-to-end lint unit validate nlu-eval stories e2e scale browser leads leads-purge bench bench-engine bench-startup clean eval-nlu security audit purge docs-screenshots
+.PHONY: desk-password mail-sink stats install train run run-scale shell test test-fast end-to-end lint unit validate nlu-eval stories e2e scale browser leads leads-purge bench bench-engine bench-startup clean eval-nlu security audit purge docs-screenshots
 
 install: $(STAMP)
 
@@ -43,7 +43,8 @@ lint: install
 PRIVACY_UNIT_TESTS := tests/privacy/test_log_masking.py tests/privacy/test_tracker_redaction.py
 
 UNIT_TESTS := tests/engine tests/i18n tests/nlu tests/nlu_components tests/places tests/nlu_report tests/actions \
-  tests/leads tests/channels tests/project_settings tests/launch $(PRIVACY_UNIT_TESTS)
+  tests/leads tests/channels tests/project_settings tests/launch tests/desk/test_desk_parts.py \
+  tests/desk/test_desk_app.py $(PRIVACY_UNIT_TESTS)
 
 unit: install
 	@$(call timed,unit) $(PY) -m pytest -q $(UNIT_TESTS)
@@ -74,12 +75,13 @@ scale: train
 # The website widget in Debian's or Playwright's Chromium (found by scripts/ensure_chromium.sh, never installed).
 browser: train
 	scripts/ensure_chromium.sh
-	@$(call timed,browser) $(PY) -m pytest -q tests/web
+	@$(call timed,browser) $(PY) -m pytest -q tests/web tests/desk/test_desk_browser.py
 
 # The README's pictures of the widget (docs/*.png), taken by the browser tests that show them.
 docs-screenshots: train
 	scripts/ensure_chromium.sh
 	DOCS_SCREENSHOTS=1 $(PY) -m pytest -q tests/web/test_widget.py -k "english_eligibility_check_by_typing or french_check_by_buttons or after_a_booking"
+	DOCS_SCREENSHOTS=1 $(PY) -m pytest -q tests/desk/test_desk_browser.py
 
 # Security and privacy, against real servers on loopback: HTTP API off or authenticated, CORS and socket.io
 # origins, action server on loopback only, secrets only from the environment, no personal data in logs,
@@ -124,6 +126,21 @@ bench: train bench-engine bench-startup
 # The consultancy's side of "Book a call": `make leads` lists recent leads; see `python -m leads --help`.
 leads: install
 	$(PY) -m leads list
+
+# The desk's password hash for DESK_PASSWORD_HASH (asks for the password; prints the hash only).
+desk-password: install
+	$(PY) -m desk hash-password
+
+# A real SMTP server on loopback that keeps each email as a file in var/mail/ (for `make run` with
+# SMTP_HOST=127.0.0.1 SMTP_PORT=1025 SMTP_STARTTLS=false).
+mail-sink: install
+	$(PY) -m leads.mail_sink --host 127.0.0.1 --port 1025 --dir var/mail
+
+# The funnel (conversations, checks, questions answered and where people stopped, verdicts, bookings)
+# from the tracker store: make stats SINCE=2026-11-01
+SINCE ?= $(shell date -d '30 days ago' +%F)
+stats: install
+	$(PY) -m leads stats --since $(SINCE)
 
 leads-purge: install
 	$(PY) -m leads purge

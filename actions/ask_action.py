@@ -7,8 +7,9 @@ person's language; naming, language and sending are the same for all.
 
 from __future__ import annotations
 
+import inspect
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -20,8 +21,9 @@ from actions.conversation_state import language_of
 
 # The keyword arguments of one dispatcher.utter_message call (text, buttons, ...).
 Message = dict[str, Any]
-# What asks for a slot: (slot, tracker, language) -> the messages to send, in order.
-Question = Callable[[str, Tracker, str], list[Message]]
+# What asks for a slot: (slot, tracker, language) -> the messages to send, in order; a coroutine when it
+# needs the database (the booking's free slots).
+Question = Callable[[str, Tracker, str], "list[Message] | Awaitable[list[Message]]"]
 
 
 class AskForSlot(Action, ABC):
@@ -34,7 +36,7 @@ class AskForSlot(Action, ABC):
         """The slot this action asks for."""
 
     @abstractmethod
-    def messages(self, tracker: Tracker, lang: str) -> list[Message]:
+    def messages(self, tracker: Tracker, lang: str) -> list[Message] | Awaitable[list[Message]]:
         """The messages that ask for the slot."""
 
     def name(self) -> str:
@@ -43,7 +45,10 @@ class AskForSlot(Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        for message in self.messages(tracker, language_of(tracker)):
+        messages = self.messages(tracker, language_of(tracker))
+        if inspect.isawaitable(messages):
+            messages = await messages
+        for message in messages:
             dispatcher.utter_message(**message)
         return []
 
@@ -52,7 +57,8 @@ def ask_actions(slots: Iterable[str], question: Question) -> dict[str, type[AskF
     """One ask action class per slot, each asking with `question`."""
 
     def make(slot: str) -> type[AskForSlot]:
-        def messages(self: AskForSlot, tracker: Tracker, lang: str) -> list[Message]:
+        def messages(self: AskForSlot, tracker: Tracker,
+                     lang: str) -> list[Message] | Awaitable[list[Message]]:
             return question(slot, tracker, lang)
 
         return type(f"AskFor_{slot}", (AskForSlot,), {"slot": slot, "messages": messages,

@@ -21,7 +21,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import lead_details
+from actions import lead_details, slot_offer
 from actions.answers import QUESTION_INTENTS
 from actions.ask_action import Message, ask_actions
 from actions.clock import today
@@ -53,7 +53,9 @@ LEAD_FIELDS = (
 # Custom messages for the website widget: it stores nothing typed between these two.
 BOOKING_STARTED = {"data": {"booking": "started"}}
 BOOKING_ENDED = {"data": {"booking": "ended"}}
-LEAD_SLOTS = (*LEAD_FIELDS, "lead_time_zone", "lead_reference")
+# The slot picked (its UTC start) and the offer's state: the page of slots shown, or times in words instead.
+SLOT_CHOICE_SLOTS = ("lead_slot", "lead_slot_after", "lead_time_free")
+LEAD_SLOTS = (*LEAD_FIELDS, "lead_time_zone", "lead_reference", *SLOT_CHOICE_SLOTS)
 # Replies that leave the booking to the interruption rules (then the form asks again).
 INTERRUPTIONS = frozenset(
     {"why_ask", "switch_language", "stop", "greet", "thanks", "goodbye", "bot_challenge", "out_of_scope"}
@@ -87,6 +89,8 @@ class ValidateBookingForm(Action):
         if requested not in LEAD_FIELDS:
             # The form's first validation (Rasa runs it as the form activates): the booking starts.
             dispatcher.utter_message(json_message=BOOKING_STARTED)
+        elif requested == "lead_time" and slot_offer.chosen_slot(tracker):
+            updates = await self.read_slot_choice(dispatcher, tracker, lang)
         elif not resuming_after_interruption(tracker):
             updates = self.read_answer(requested, message, intent, tracker)
             if requested != "lead_consent":  # no detail is read before consent
@@ -103,6 +107,7 @@ class ValidateBookingForm(Action):
                     dispatcher.utter_message(text=text(lang, f"booking.questions.{requested}.invalid"))
         if updates.get("lead_consent") is False:
             await forget_booking(tracker)
+            await slot_offer.release_hold(tracker.sender_id)
             dispatcher.utter_message(text=text(lang, "booking.no_consent", **consent_values(lang)))
             dispatcher.utter_message(json_message=BOOKING_ENDED)
             return [
@@ -118,6 +123,25 @@ class ValidateBookingForm(Action):
         merged = {**slots, **updates}
         events: list[EventType] = [SlotSet(name, value) for name, value in updates.items()]
         return [*events, SlotSet("failed_attempts", failures), SlotSet("requested_slot", next_detail(merged))]
+
+    @staticmethod
+    async def read_slot_choice(dispatcher: CollectingDispatcher, tracker: Tracker,
+                               lang: str) -> dict[str, Any]:
+        """A slot button: hold the slot picked, or show other times, or ask for a time in words. A slot
+        someone else took a moment ago is said so, and the next free ones are offered."""
+        choice = slot_offer.chosen_slot(tracker) or ""
+        if choice == slot_offer.MORE:
+            return await slot_offer.next_page(tracker)
+        if choice == slot_offer.NONE:
+            return {"lead_time_free": True}
+        start = lead_details.parse_slot_start(choice)
+        picked = await slot_offer.pick(tracker, start, lang) if start else None
+        if picked is None or not picked.held:
+            dispatcher.utter_message(text=text(lang, "booking.slots.taken"))
+            return {"lead_slot_after": None}
+        zone = slot_offer.person_zone(tracker) or slot_offer.availability().time_zone
+        return {"lead_time": picked.label, "lead_time_zone": zone,
+                "lead_slot": choice, "lead_slot_after": None}
 
     @staticmethod
     def read_answer(requested: str, message: str, intent: str | None, tracker: Tracker) -> dict[str, Any]:
@@ -170,9 +194,16 @@ def corrections(message: str, requested: str, tracker: Tracker) -> dict[str, Any
     return found
 
 
-def detail_question(detail: str, tracker: Tracker, lang: str) -> list[Message]:
-    """Asks for one booking detail; the last question shows the summary first."""
+async def detail_question(detail: str, tracker: Tracker, lang: str) -> list[Message]:
+    """Asks for one booking detail; the time is first offered as free slots; the last question shows the
+    summary first."""
     messages: list[Message] = []
+    if detail == "lead_time" and not tracker.get_slot("lead_time_free"):
+        after = lead_details.parse_slot_start(tracker.get_slot("lead_slot_after") or "")
+        offer = await slot_offer.slot_question(tracker, lang, after)
+        if any(message.get("buttons") for message in offer):
+            return offer
+        messages.extend(offer)  # no free slot: said so, then the question in words
     if detail == "lead_confirmed":
         messages.append({"text": summary(tracker, lang)})
     question = text(lang, f"booking.questions.{detail}.ask", **consent_values(lang))
@@ -230,18 +261,32 @@ class ActionSubmitBooking(Action):
         screening = lead_details.screening_summary(profile_of(tracker), today(), skipped_fields(tracker))
         try:
             details = {name: tracker.get_slot(name) for name in LEAD_SLOTS}
-            reference = await asyncio.to_thread(
+            saved = await asyncio.to_thread(
                 lead_details.save, details, consent, lang, tracker.sender_id, screening
             )
         except Exception:  # noqa: BLE001 - the person gets a clear answer; the traceback goes to the log
             lead_details.logger.exception("could not save a lead")
+            await slot_offer.release_hold(tracker.sender_id)
             dispatcher.utter_message(text=text(lang, "booking.save_failed"))
             dispatcher.utter_message(json_message=BOOKING_ENDED)
             return [SlotSet(name, None) for name in LEAD_SLOTS]
-        saved = text(lang, "booking.saved", reference=reference, **consent_values(lang))
-        dispatcher.utter_message(text=saved)
+        reference = saved.reference
+        dispatcher.utter_message(text=saved_message(lang, saved, details))
         dispatcher.utter_message(json_message=BOOKING_ENDED)
         return [*[SlotSet(name, None) for name in LEAD_SLOTS], SlotSet("lead_reference", reference)]
+
+
+def saved_message(lang: str, saved: lead_details.SavedBooking, details: dict[str, Any]) -> str:
+    """The reference, the call's time when a slot was booked (or that it was taken meanwhile), and the
+    confirmation email when email is set up."""
+    values = {"reference": saved.reference, "slot": details.get("lead_time"), **consent_values(lang)}
+    key = "booking.saved"
+    if details.get("lead_slot"):
+        key = "booking.saved_with_slot" if saved.slot_booked else "booking.saved_slot_taken"
+    parts = [text(lang, key, **values)]
+    if get_settings().smtp_host:
+        parts.append(text(lang, "booking.confirmation_email", email=details.get("lead_email")))
+    return " ".join(parts)
 
 
 def booking_started_at(tracker: Tracker) -> float | None:
@@ -277,6 +322,7 @@ async def cancel_booking(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     """ "Stop" during the booking: nothing is sent, and the details given are removed."""
     lang = language_of(tracker)
     key = "booking.cancelled" if await forget_booking(tracker) else "booking.cancelled_kept"
+    await slot_offer.release_hold(tracker.sender_id)
     dispatcher.utter_message(text=text(lang, key, **consent_values(lang)))
     dispatcher.utter_message(json_message=BOOKING_ENDED)
     return [

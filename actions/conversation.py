@@ -8,7 +8,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.booking import cancel_booking
-from actions.conversation_state import in_booking, in_screening, language_of, latest_intent, requested_field
+from actions.call_change import stop_call_change
+from actions.conversation_state import (
+    in_booking,
+    in_call_change,
+    in_screening,
+    language_of,
+    latest_intent,
+    requested_field,
+)
 from eligibility import question
 from i18n.catalog import entry, text
 
@@ -77,6 +85,8 @@ class ActionStop(Action):
         lang = language_of(tracker)
         if in_booking(tracker):
             return await cancel_booking(dispatcher, tracker)
+        if in_call_change(tracker):
+            return [ActiveLoop(None), *await stop_call_change(dispatcher, tracker)]
         if not in_screening(tracker):
             dispatcher.utter_message(text=text(lang, "nothing_to_stop"), buttons=entry(lang, "menu_buttons"))
             return []

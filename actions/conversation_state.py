@@ -11,6 +11,7 @@ from i18n.languages import conversation_language
 
 SCREENING_FORM = "screening_form"
 BOOKING_FORM = "booking_form"
+CALL_CHANGE_FORM = "call_change_form"
 
 
 def language_of(tracker: Tracker) -> str:
@@ -53,6 +54,10 @@ def in_screening(tracker: Tracker) -> bool:
 
 def in_booking(tracker: Tracker) -> bool:
     return (tracker.active_loop or {}).get("name") == BOOKING_FORM
+
+
+def in_call_change(tracker: Tracker) -> bool:
+    return (tracker.active_loop or {}).get("name") == CALL_CHANGE_FORM
 
 
 def requested_field(tracker: Tracker) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -16,6 +17,7 @@ from rasa_sdk import Tracker
 
 from eligibility import Profile, assess
 from i18n.languages import named_language, supported
+from leads.appointments import SlotTaken
 from leads.capture import capture_lead
 from leads.emails import validate_email
 from leads.lead_errors import LeadInputError
@@ -152,14 +154,39 @@ def booking_lead(
     )
 
 
+@dataclass(frozen=True)
+class SavedBooking:
+    """The saved lead's reference, and whether the slot the person picked is booked (False: someone else
+    confirmed it first, after this person's hold lapsed; the lead is saved without it)."""
+
+    reference: str
+    slot_booked: bool
+
+
 def save(
     details: dict[str, Any], consent_text: str, language: str, sender_id: str, screening: dict[str, Any]
-) -> str:
-    """Stores the consented lead, then notifies the consultancy's webhook if one is set (leads.capture_lead,
-    the path the webhook tests take); the reference.
+) -> SavedBooking:
+    """Stores the consented lead with the slot it holds and its notifications, in one transaction
+    (leads.capture_lead); the worker (leads/delivery.py) sends the emails and the webhook afterwards.
 
-    Blocking (database, then the webhook with its retries): the action runs it in a worker thread.
+    Blocking (the database): the action runs it in a worker thread.
     """
     settings = get_settings()
     lead = booking_lead(details, consent_text, language, sender_id, screening)
-    return capture_lead(lead, store_for(settings.leads_database_url), settings).lead.reference
+    store = store_for(settings.leads_database_url)
+    slot_start = parse_slot_start(details.get("lead_slot"))
+    try:
+        captured = capture_lead(lead, store, settings, slot_holder=sender_id if slot_start else None,
+                                slot_start=slot_start)
+    except SlotTaken:
+        return SavedBooking(capture_lead(lead, store, settings).lead.reference, slot_booked=False)
+    return SavedBooking(captured.lead.reference, slot_booked=slot_start is not None)
+
+
+def parse_slot_start(value: str | None) -> dt.datetime | None:
+    """A slot button's start (UTC ISO 8601, as actions/slot_offer.py writes it), or None when it isn't one."""
+    try:
+        start = dt.datetime.fromisoformat((value or "").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return start.astimezone(dt.timezone.utc) if start.tzinfo else None

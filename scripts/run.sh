@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts the action server, the Rasa server(s) and the demo web page, and stops them all on Ctrl-C or SIGTERM.
+# Starts the action server, the Rasa server(s), the demo web page, the consultants' desk and the notification
+# worker, and stops them all on Ctrl-C or SIGTERM.
 #   scripts/run.sh             embedded profile: one Rasa server, SQLite tracker store, in-memory lock store
 #   scripts/run.sh scale-out   Rasa servers on each port of RASA_PORTS sharing PostgreSQL and Redis
 # Settings: config/defaults.env, config/<profile>.env over it, the environment over both, as
@@ -55,6 +56,13 @@ done
 # The demo "consultancy" page with the chat widget on it, talking to the first Rasa server.
 "$PY" web/serve.py --host 127.0.0.1 --port "$WEB_PORT" --rasa-url "http://localhost:${rasa_ports[0]}" &
 pids+=($!)
+# The consultancy's side: the desk (leads, screening, transcript, funnel) and the worker that delivers each
+# lead's emails and webhook from the outbox (leads/delivery.py). Without DESK_PASSWORD_HASH the desk makes a
+# password for this run and prints it.
+"$PY" -m desk &
+pids+=($!)
+"$PY" -m leads.delivery &
+pids+=($!)
 
 for port in "${rasa_ports[@]}"; do
   for _ in $(seq 1 180); do
@@ -63,10 +71,16 @@ for port in "${rasa_ports[@]}"; do
     sleep 1
   done
 done
+for _ in $(seq 1 30); do
+  curl -sf "http://127.0.0.1:${DESK_PORT}/health" >/dev/null 2>&1 && break
+  sleep 1
+done
 cat <<MSG
 
   The IMP+ assistant is running ($profile profile: Rasa on port(s) ${RASA_PORTS}, lock store ${LOCK_STORE_TYPE}).
     Website (demo page with the chat widget): http://localhost:${WEB_PORT}/
+    Desk (the consultancy's leads and funnel): http://localhost:${DESK_PORT}/  (password: see above, or DESK_PASSWORD_HASH)
+    Email: ${SMTP_HOST:-off (set SMTP_HOST; make mail-sink runs a local one)}
     REST:   curl -s localhost:${rasa_ports[0]}/webhooks/rest/webhook -d '{"sender":"me","message":"What is IMP+?"}'
     Shell:  make shell   (in another terminal)
     Stop:   Ctrl-C

@@ -25,6 +25,14 @@ def pinned_today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
     return dt.date.fromisoformat(TODAY)
 
 
+@pytest.fixture(autouse=True)
+def leads_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A leads database of each test's own (holds, bookings), never the developer's var/leads.db."""
+    url = f"sqlite:///{tmp_path / 'leads.db'}"
+    monkeypatch.setenv("LEADS_DB_URL", url)
+    return url
+
+
 @pytest.fixture(scope="session")
 def domain() -> dict[str, Any]:
     return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from actions.booking import ASK_DETAIL_ACTIONS, LEAD_FIELDS
+from actions.call_change import ASK_CALL_ACTIONS, CALL_FIELDS
 from actions.screening import ASK_ACTIONS
 from eligibility.fields import PROFILE_FIELDS
 
@@ -41,7 +42,8 @@ def test_every_profile_field_is_an_entity_and_a_slot_filled_by_read_message(
 
 
 @pytest.mark.parametrize(
-    ("form", "slots"), [("screening_form", PROFILE_FIELDS), ("booking_form", LEAD_FIELDS)]
+    ("form", "slots"),
+    [("screening_form", PROFILE_FIELDS), ("booking_form", LEAD_FIELDS), ("call_change_form", CALL_FIELDS)],
 )
 def test_form_asks_for_every_field_in_order(
     form: str, slots: tuple[str, ...], domain: dict[str, Any]
@@ -53,9 +55,9 @@ def test_form_asks_for_every_field_in_order(
 
 def test_every_question_has_its_ask_action_in_the_domain_and_the_server(domain: dict[str, Any]) -> None:
     declared = set(domain["actions"])
-    served = {action().name(): slot for actions in (ASK_ACTIONS, ASK_DETAIL_ACTIONS)
+    served = {action().name(): slot for actions in (ASK_ACTIONS, ASK_DETAIL_ACTIONS, ASK_CALL_ACTIONS)
               for slot, action in actions.items()}
-    for slot in (*PROFILE_FIELDS, *LEAD_FIELDS):
+    for slot in (*PROFILE_FIELDS, *LEAD_FIELDS, *CALL_FIELDS):
         assert f"action_ask_{slot}" in declared, f"domain.yml: add '- action_ask_{slot}' under actions:"
         assert f"action_ask_{slot}" in served, slot
     asks = {name for name in declared if name.startswith("action_ask_")}

@@ -13,7 +13,7 @@ import pytest
 from actions import lead_details
 from actions.booking import ActionSubmitBooking
 from eligibility import Profile, assess
-from leads import LeadStore, screening_summary
+from leads import LeadStore, deliver_due, screening_summary
 from places.lookup import country_place
 from tests.actions.conftest import TODAY, make_tracker, run, slot_events
 from tests.leads import conftest as leads_fixtures
@@ -90,14 +90,19 @@ def test_submit_saves_then_sends_the_lead_and_gives_the_reference(lead_settings:
     assert lead.time_zone == "Africa/Algiers" and lead.consent_text.strip()
     assert lead.screening["profile"] == {"residence": "abroad", "has_csq": True}
     assert lead.screening["on"] == TODAY
+    assert receiver.requests == []  # nothing is sent while the person waits: the worker sends it
+    with LeadStore(lead_settings) as store:
+        assert deliver_due(store).delivered == 1
     [request] = receiver.requests
     assert request["body"]["reference"] == reference == request["headers"]["Idempotency-Key"]
+    assert request["body"]["event"] == "booked"
 
 
 def test_a_webhook_failure_keeps_the_lead_and_the_reference(lead_settings: str, receiver: Receiver) -> None:
     receiver.status = 503
     events, dispatcher = run(ActionSubmitBooking(), make_tracker(CONFIRMED), {})
     reference = slot_events(events)["lead_reference"]
-    assert reference in dispatcher.messages[0]["text"] and len(receiver.requests) == 1
+    assert reference in dispatcher.messages[0]["text"] and receiver.requests == []
     with LeadStore(lead_settings) as store:
         assert store.get(reference) is not None
+        assert deliver_due(store).retried == 1 and len(receiver.requests) == 1  # kept for a later attempt

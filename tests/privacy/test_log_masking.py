@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from leads import LeadStore, NewLead, capture_lead
+from leads import LeadStore, NewLead, capture_lead, deliver_due
 from privacy.log_masking import (
     PersonalDataFilter,
     install_masking,
@@ -113,21 +113,24 @@ def _assert_no_personal_data(caplog: pytest.LogCaptureFixture) -> None:
 @pytest.mark.parametrize("failure", ["server_error", "refused"])
 def test_save_and_failed_webhook_log_no_personal_data(tmp_path: Path, receiver: Receiver, failure: str,
                                                        caplog: pytest.LogCaptureFixture) -> None:
-    """Without the filter: our code (and SQLAlchemy, requests, urllib3 under it) logs no contact detail."""
+    """Without the filter: our code (and SQLAlchemy, requests, urllib3 under it) logs no contact detail,
+    from the save to the worker giving the webhook up."""
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.INFO, logger="sqlalchemy.engine")  # SQLAlchemy logs no SQL by default
     receiver.status = 500
     url = receiver.url if failure == "server_error" else f"http://127.0.0.1:{closed_port()}/hook"
     settings = load_settings({"LEADS_DB_URL": f"sqlite:///{tmp_path / 'leads.db'}", "LEADS_WEBHOOK_URL": url,
-                              "LEADS_WEBHOOK_RETRIES": "1", "LEADS_WEBHOOK_TIMEOUT": "1"})
+                              "LEADS_WEBHOOK_TIMEOUT": "1", "NOTIFY_MAX_ATTEMPTS": "1"})
     lead = NewLead(full_name="Marie Tremblay", email=EMAIL, language="fr", consent_text="Oui",
                    phone="+33612345678", phone_typed="06 12 34 56 78", preferred_time="le matin",
                    time_zone="Europe/Paris", sender_id="conversation-1")
     with LeadStore(settings.leads_database_url) as store:
-        result = capture_lead(lead, store, settings, backoff=0.01)
+        result = capture_lead(lead, store, settings)
+        report = deliver_due(store, settings)
         store.erase(email=EMAIL, tracker_db_url=f"sqlite:///{tmp_path / 'tracker.db'}")
-    assert not result.webhook.delivered
+    assert result.queued == ("webhook",) and report.failed == 1
     assert any(r.name == "leads.webhook" and r.levelno == logging.WARNING for r in caplog.records)
+    assert any(r.name == "leads.delivery" and r.levelno == logging.WARNING for r in caplog.records)
     assert any(r.name.startswith("sqlalchemy.engine") for r in caplog.records)  # SQL was logged, not values
     _assert_no_personal_data(caplog)
 
