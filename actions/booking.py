@@ -233,7 +233,7 @@ def summary(tracker: Tracker, lang: str) -> str:
     ]
     phone = tracker.get_slot("lead_phone")
     lines.append(line("phone", phone) if phone else text(lang, "booking.summary.no_phone"))
-    lines.append(line("time", tracker.get_slot("lead_time")))
+    lines.append(line("slot" if tracker.get_slot("lead_slot") else "time", tracker.get_slot("lead_time")))
     if tracker.get_slot("lead_time_zone"):
         lines.append(line("time_zone", tracker.get_slot("lead_time_zone")))
     lines.append(line("language", text(lang, f"booking.language_names.{tracker.get_slot('lead_language')}")))

@@ -23,7 +23,7 @@ from actions.ask_action import Message, ask_actions
 from actions.consent import consent_values
 from actions.conversation_state import language_of, latest_intent, latest_text
 from actions.screening import resuming_after_interruption
-from i18n.catalog import text
+from i18n.catalog import entry, text
 from leads import call_changes
 from leads.appointments import SlotTaken
 from leads.reference import normalise_reference
@@ -32,7 +32,9 @@ from project_settings import get_settings
 CALL_FIELDS = ("call_reference", "call_email", "call_new_slot")
 CALL_SLOTS = (*CALL_FIELDS, "call_request", "call_verified", "lead_slot_after")
 REQUESTS = {"cancel_call": "cancel", "change_call": "change"}
-NOT_NEEDED = "-"  # call_new_slot when the request is a cancellation, or the person keeps their time
+# call_new_slot, the form's last answer: a slot's start (a move), CANCEL (a cancellation confirmed) or KEEP.
+CANCEL = "cancel"
+KEEP = "-"
 MAX_TRIES = 2
 _REFERENCE_CANDIDATE = re.compile(r"\b[A-Za-z]{2}[\s\-_.]?[A-Za-z0-9]{4}[\s\-_.]?[A-Za-z0-9]{4}\b")
 
@@ -72,9 +74,17 @@ class ValidateCallChangeForm(Action):
         if requested not in CALL_FIELDS:  # the form starts: the request, and whatever the message gave
             updates["call_request"] = REQUESTS.get(latest_intent(tracker) or "", "change")
             updates.update(_details_in(message))
+        elif resuming_after_interruption(tracker):
+            pass  # a question was answered meanwhile: the form asks its question again
+        elif requested == "call_new_slot" and switched_request(tracker, slots):
+            updates["call_request"] = switched_request(tracker, slots)  # "cancel it instead", or the reverse
+        elif requested == "call_new_slot" and slots.get("call_request") == "cancel":
+            updates = read_cancel_confirmation(latest_intent(tracker))
+            if not updates:
+                dispatcher.utter_message(text=text(lang, "call_change.questions.call_new_slot.yes_or_no"))
         elif requested == "call_new_slot":
             updates = await self.read_new_slot(dispatcher, tracker, lang)
-        elif not resuming_after_interruption(tracker):
+        else:
             updates = _details_in(message)
             if not updates:  # an email given when the reference was asked (or the other way) is still taken
                 dispatcher.utter_message(text=text(lang, f"call_change.questions.{requested}.invalid"))
@@ -92,13 +102,10 @@ class ValidateCallChangeForm(Action):
             else:
                 failures = 0
                 updates["call_verified"] = True
-                if merged.get("call_request") == "cancel":
-                    updates["call_new_slot"] = NOT_NEEDED
-                else:
-                    key = "call_change.change_offer" if booking.slot else "call_change.change_offer_no_slot"
-                    label = slot_offer.slot_label(booking.slot.starts_at, booking.time_zone, lang) \
-                        if booking.slot else ""
-                    dispatcher.utter_message(text=text(lang, key, slot=label))
+                key = "call_change.change_offer" if booking.slot else "call_change.change_offer_no_slot"
+                label = slot_offer.slot_label(booking.slot.starts_at, booking.time_zone, lang) \
+                    if booking.slot else ""
+                dispatcher.utter_message(text=text(lang, key, slot=label))
         merged = {**slots, **updates}
         events: list[EventType] = [SlotSet(name, value) for name, value in updates.items()]
         return [*events, SlotSet("failed_attempts", failures), SlotSet("requested_slot", next_field(merged))]
@@ -107,10 +114,12 @@ class ValidateCallChangeForm(Action):
     async def read_new_slot(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> dict[str, Any]:
         """A slot button: hold it for the move, show other times, or keep the call as it is."""
         choice = slot_offer.chosen_slot(tracker)
+        if latest_intent(tracker) == "deny":
+            return {"call_new_slot": KEEP}
         if choice == slot_offer.MORE:
             return await slot_offer.next_page(tracker)
         if choice == slot_offer.NONE:
-            return {"call_new_slot": NOT_NEEDED}
+            return {"call_new_slot": KEEP}
         start = lead_details.parse_slot_start(choice)
         if start is None:
             dispatcher.utter_message(text=text(lang, "call_change.questions.call_new_slot.invalid"))
@@ -120,6 +129,21 @@ class ValidateCallChangeForm(Action):
             dispatcher.utter_message(text=text(lang, "call_change.taken"))
             return {"lead_slot_after": None}
         return {"call_new_slot": choice, "lead_slot_after": None}
+
+
+def switched_request(tracker: Tracker, slots: dict[str, Any]) -> str | None:
+    """The other request, when the person asks for it at the last step ("actually, cancel it")."""
+    wanted = REQUESTS.get(latest_intent(tracker) or "")
+    return wanted if wanted and wanted != slots.get("call_request") else None
+
+
+def read_cancel_confirmation(intent: str | None) -> dict[str, Any]:
+    """Yes cancels, no keeps the call; anything else asks again."""
+    if intent == "affirm":
+        return {"call_new_slot": CANCEL}
+    if intent == "deny":
+        return {"call_new_slot": KEEP}
+    return {}
 
 
 def _details_in(message: str) -> dict[str, Any]:
@@ -138,11 +162,22 @@ def _store() -> Any:
 
 
 async def call_question(detail: str, tracker: Tracker, lang: str) -> list[Message]:
-    """Asks for the reference or the email; for the new time, offers free slots (no "None of these" as a
-    time in words: it keeps the call as it is)."""
+    """Asks for the reference or the email; then confirms a cancellation, or offers free slots for a move
+    ("None of these" keeps the call as it is), each with a way to switch to the other request."""
+    if detail == "call_new_slot" and tracker.get_slot("call_request") == "cancel":
+        return [{"text": text(lang, "call_change.confirm_cancel"),
+                 "buttons": list(entry(lang, "call_change.confirm_cancel_buttons"))}]
     if detail == "call_new_slot":
         after = lead_details.parse_slot_start(tracker.get_slot("lead_slot_after") or "")
-        return await slot_offer.slot_question(tracker, lang, after, intro="booking.slots.offer")
+        offer = await slot_offer.slot_question(tracker, lang, after, intro="call_change.slots_offer")
+        switch = {"title": text(lang, "call_change.cancel_instead_button"), "payload": "/cancel_call"}
+        if offer and offer[-1].get("buttons"):
+            offer[-1]["buttons"].append(switch)
+        else:  # no free slot to move to: keeping or cancelling are the choices left
+            offer.append({"text": text(lang, "call_change.no_slot_to_move_to"),
+                          "buttons": [switch, {"title": text(lang, "call_change.keep_button"),
+                                               "payload": "/deny"}]})
+        return offer
     return [{"text": text(lang, f"call_change.questions.{detail}.ask")}]
 
 
@@ -166,7 +201,7 @@ class ActionChangeCall(Action):
         new_slot = tracker.get_slot("call_new_slot")
         values = {"reference": reference, **consent_values(lang)}
         try:
-            if tracker.get_slot("call_request") == "cancel":
+            if tracker.get_slot("call_request") == "cancel" and new_slot == CANCEL:
                 before = await asyncio.to_thread(call_changes.cancel_call, _store(), reference,
                                                  get_settings(), slot_offer.now())
                 if before.slot:
@@ -174,7 +209,7 @@ class ActionChangeCall(Action):
                     dispatcher.utter_message(text=text(lang, "call_change.cancelled", slot=slot, **values))
                 else:
                     dispatcher.utter_message(text=text(lang, "call_change.cancelled_no_slot", **values))
-            elif new_slot and new_slot != NOT_NEEDED:
+            elif tracker.get_slot("call_request") == "change" and new_slot not in (None, KEEP, CANCEL):
                 start = lead_details.parse_slot_start(new_slot)
                 before = await asyncio.to_thread(call_changes.move_call, _store(), reference,
                                                  tracker.sender_id, start, slot_offer.availability(),

@@ -148,18 +148,14 @@ def _events_since_user_message(tracker: Tracker) -> list[dict[str, Any]]:
 
 def resuming_after_interruption(tracker: Tracker) -> bool:
     """True when the form was rejected this turn, or another action answered before it came back."""
-    own = {
-        "action_listen",
-        "action_extract_slots",
-        None,
-        "screening_form",
-        "validate_screening_form",
-        "booking_form",
-        "validate_booking_form",
-    }
+    own = {"action_listen", "action_extract_slots", None}
+
+    def forms_own(name: str | None) -> bool:  # a form and its validation (screening, booking, call change)
+        return name in own or str(name).endswith("_form")
+
     return any(
         event.get("event") == "action_execution_rejected"
-        or (event.get("event") == "action" and event.get("name") not in own)
+        or (event.get("event") == "action" and not forms_own(event.get("name")))
         for event in _events_since_user_message(tracker)
     )
 

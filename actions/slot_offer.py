@@ -78,20 +78,18 @@ async def next_slots(tracker: Tracker, after: dt.datetime | None = None) -> list
                                    exclude_holder=tracker.sender_id)
 
 
-def slot_buttons(slots: list[Slot], zone: str | None, lang: str, *,
-                 with_none: bool = True) -> list[dict[str, str]]:
+def slot_buttons(slots: list[Slot], zone: str | None, lang: str) -> list[dict[str, str]]:
     """One button per slot, then "Other times" (when there were slots) and "None of these"."""
     buttons = [{"title": slot_label(slot.starts_at, zone, lang), "payload": _payload(_iso(slot.starts_at))}
                for slot in slots]
     if slots:
         buttons.append({"title": text(lang, "booking.slots.more_button"), "payload": _payload(MORE)})
-    if with_none:
-        buttons.append({"title": text(lang, "booking.slots.none_button"), "payload": _payload(NONE)})
+    buttons.append({"title": text(lang, "booking.slots.none_button"), "payload": _payload(NONE)})
     return buttons
 
 
 async def slot_question(tracker: Tracker, lang: str, after: dt.datetime | None = None,
-                        *, intro: str = "booking.slots.offer", with_none: bool = True) -> list[Message]:
+                        *, intro: str = "booking.slots.offer") -> list[Message]:
     """The offer of free slots; the question in words when none is free in the booking window."""
     slots = await next_slots(tracker, after)
     if not slots and after is not None:
@@ -99,7 +97,7 @@ async def slot_question(tracker: Tracker, lang: str, after: dt.datetime | None =
     if not slots:
         return [{"text": text(lang, "booking.slots.none_free")}]
     zone = person_zone(tracker)
-    return [{"text": text(lang, intro), "buttons": slot_buttons(slots, zone, lang, with_none=with_none)}]
+    return [{"text": text(lang, intro), "buttons": slot_buttons(slots, zone, lang)}]
 
 
 @dataclass(frozen=True)

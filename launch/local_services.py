@@ -205,7 +205,7 @@ class LocalServices:
 
 def environment(postgres_url: str, redis_url: str) -> dict[str, str]:
     """The settings pointing the scale-out profile at these servers."""
-    return {"TRACKER_DB_URL": postgres_url, **lock_store_settings(redis_url)}
+    return {"TRACKER_DB_URL": postgres_url, "LEADS_DB_URL": postgres_url, **lock_store_settings(redis_url)}
 
 
 def main(argv: list[str] | None = None) -> int:

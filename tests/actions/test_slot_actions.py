@@ -145,9 +145,13 @@ def test_cancel_my_call_needs_the_booking_email_then_frees_the_slot(leads_databa
     assert wrong["call_reference"] is None
     slots, said = change({**slots, "requested_slot": "call_reference"},
                          f"{reference} MARIE@example.com")
-    assert slots["call_verified"] is True and slots["requested_slot"] is None
-    events, dispatcher = run(ActionChangeCall(), make_tracker({"language": "en", "call_request": "cancel",
-                                                               **slots}), {})
+    assert slots["call_verified"] is True and slots["requested_slot"] == "call_new_slot"
+    assert said[0].startswith("Your call is booked for")
+    slots, said = change({**slots, "call_reference": reference, "call_request": "cancel"}, "yes",
+                         intent="affirm")
+    assert slots["call_new_slot"] == "cancel" and slots["requested_slot"] is None
+    done = {**slots, "call_reference": reference, "call_request": "cancel", "call_verified": True}
+    events, dispatcher = run(ActionChangeCall(), make_tracker({"language": "en", **done}), {})
     assert "cancelled" in dispatcher.messages[0]["text"]
     rules = availability()
     free = free_slots(LeadStore(leads_database), rules, now(), rules.slots_offered)
@@ -190,6 +194,25 @@ def test_change_my_call_moves_it_to_a_new_slot(leads_database: str) -> None:
     with LeadStore(leads_database) as store:
         moved = store.get(reference)
         assert moved.slot_starts_at == utc(new)
+
+
+def test_a_cancel_asks_for_a_yes_and_can_turn_into_a_change(leads_database: str) -> None:
+    reference, start = book(leads_database)
+    slots, _ = change({}, f"cancel my call {reference} marie@example.com", intent="cancel_call")
+    ask = make_tracker({"language": "en", **slots, "call_request": "cancel"}, active_loop="call_change_form")
+    _, dispatcher = run(ASK_CALL_NEW_SLOT(), ask, {})
+    assert dispatcher.messages[0]["text"] == "Shall I cancel it?"
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/affirm", "/deny", "/change_call"]
+    switched, _ = change({**slots, "call_request": "cancel", "requested_slot": "call_new_slot"},
+                         "/change_call", intent="change_call")
+    assert switched["call_request"] == "change" and switched["requested_slot"] == "call_new_slot"
+    kept, _ = change({**slots, "call_request": "cancel", "requested_slot": "call_new_slot"}, "no",
+                     intent="deny")
+    final = {**slots, **kept, "call_reference": reference, "call_request": "cancel", "call_verified": True}
+    _, dispatcher = run(ActionChangeCall(), make_tracker({"language": "en", **final}), {})
+    assert dispatcher.messages[0]["text"].startswith("All right, your call stays as it is")
+    with LeadStore(leads_database) as store:
+        assert store.get(reference).slot_starts_at == utc(start)
 
 
 def ASK_CALL_NEW_SLOT() -> Any:  # noqa: N802 - the ask action's class, as Rasa would name the action
