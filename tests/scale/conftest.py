@@ -16,7 +16,6 @@ from scripts.check_stores import lock_store_problem, tracker_store_problem
 from tests.local_services import local_postgres_fixture, local_redis_fixture, scale_out_env  # noqa: F401
 from tests.servers import Assistant
 
-
 # The consultancy's hours for the cluster: one 30-minute slot a day at 00:00 UTC, bookable up to a day ahead,
 # so exactly one slot is free at any moment (tests/scale/test_slot_race.py races two people for it).
 ONE_SLOT_A_DAY = """\

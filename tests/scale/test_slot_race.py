@@ -68,7 +68,8 @@ def test_two_people_racing_for_the_last_slot_end_with_one_booking_and_one_new_of
     engine = sa.create_engine(cluster_leads_url)
     with engine.connect() as connection:
         booked = connection.execute(sa.text(
-            "SELECT l.sender_id, a.starts_at FROM appointments a JOIN leads l ON l.reference = a.lead_reference"
+            "SELECT l.sender_id, a.starts_at FROM appointments a "
+            "JOIN leads l ON l.reference = a.lead_reference"
         )).all()
         leads = connection.execute(sa.text("SELECT sender_id, preferred_time FROM leads")).all()
     engine.dispose()
