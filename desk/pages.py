@@ -59,12 +59,14 @@ def lead_row(lead: Lead, follow_up: FollowUp, channel: str | None, zones: Zones,
 def criteria(screening: Mapping[str, Any], lang: str, lead_lang: str) -> list[dict[str, Any]]:
     """The screening's criteria, each reason in the desk's language (else the lead's, else as stored)."""
     rows = []
+    names = catalog(lang)["verdict"]["criterion_names"]  # the names the verdict and the emails use
     for criterion in screening.get("criteria") or []:
         reason = criterion.get("reason")
         if isinstance(reason, Mapping):
             reason = reason.get(lang) or reason.get(lead_lang) or next(iter(reason.values()), "")
         rows.append({
             "id": str(criterion.get("id") or ""),
+            "name": str(names.get(criterion.get("id"), criterion.get("id") or "")),
             "kind": label(lang, "kind", criterion.get("kind")),
             "status": str(criterion.get("status") or ""),
             "status_label": label(lang, "criterion_status", criterion.get("status")),
