@@ -9,7 +9,7 @@ STAGE_LOG := reports/stage-times.txt
 timed = mkdir -p reports; s=$$SECONDS; trap 'echo "[$(1)] $$((SECONDS - s)) s" | tee -a $(STAGE_LOG)' EXIT;
 MODEL = models/impplus-$(shell scripts/model_is_current.sh --print).tar.gz
 
-.PHONY: desk-password mail-sink stats install train run run-scale shell test test-fast end-to-end lint unit validate nlu-eval stories e2e scale browser leads leads-purge bench bench-engine bench-startup clean eval-nlu security audit purge docs-screenshots
+.PHONY: bench-booking desk-password mail-sink stats install train run run-scale shell test test-fast end-to-end lint unit validate nlu-eval stories e2e scale browser leads leads-purge bench bench-engine bench-startup clean eval-nlu security audit purge docs-screenshots
 
 install: $(STAMP)
 
@@ -119,7 +119,11 @@ bench-startup: train
 # Plain Rasa vs this assistant (embedded, scale-out 1 and 2 servers) under the same load: reports/bench.md.
 # Options: make bench BENCH_ARGS="--skip-train --fresh --seconds 10 --only baseline embedded"
 BENCH_ARGS ?=
-bench: train bench-engine bench-startup
+# The booking's slot-pick and confirming turns with email up and down, and the emails delivered once each.
+bench-booking: train
+	$(PY) benchmarks/bench_booking.py
+
+bench: train bench-engine bench-startup bench-booking
 	$(PY) benchmarks/bench_assistant.py $(BENCH_ARGS)
 	$(PY) benchmarks/bench_flood.py
 

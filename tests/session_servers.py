@@ -84,6 +84,11 @@ def _shared(workdir: Path, cleanups: list[Callable[[], None]]) -> SessionServers
         "TELEGRAM_BOT_NAME": TELEGRAM_BOT_NAME,
         "TELEGRAM_WEBHOOK_URL": _webhook(port),
         "TELEGRAM_API_BASE_URL": silent_bot_api.url,
+        # Email on, at an SMTP server that is down until a test starts one (tests/e2e/test_desk_flow.py).
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(free_port()),
+        "SMTP_STARTTLS": "false",
+        "LEADS_NOTIFY_EMAIL": "desk@example.org",
     }
     assistant = Assistant(workdir=workdir, rasa_port=port, env=env)
     servers = SessionServers(assistant, bot_api=bot_api, silent_bot_api=silent_bot_api)
