@@ -88,13 +88,18 @@ def _groups(parts: list[str], y: int, report: FunnelReport, lang: str) -> int:
     groups = [(language_label(code, lang), counts) for code, counts in sorted(report.by_language.items())]
     groups += [(channel_label(code, lang), counts) for code, counts in sorted(report.by_channel.items())]
     for label, counts in groups:
-        parts.append(_text(MARGIN, y + 15, label, size=12))
-        parts.append(_thin_bar(y + 2, counts.conversations, total, STAGE_COLOUR,
-                               _counted("stages.conversations", counts.conversations, lang)))
-        parts.append(_thin_bar(y + 16, counts.booking_confirmed, total, CONFIRMED_COLOUR,
-                               _counted("stages.booking_confirmed", counts.booking_confirmed, lang)))
-        y += QUESTION_ROW
+        y = _pair(parts, y, label, total, lang, ("stages.conversations", counts.conversations, STAGE_COLOUR),
+                  ("stages.booking_confirmed", counts.booking_confirmed, CONFIRMED_COLOUR))
     return y
+
+
+def _pair(parts: list[str], y: int, label: str, total: int, lang: str,
+          upper: tuple[str, int, str], lower: tuple[str, int, str]) -> int:
+    """One labelled row of two thin bars, each (its count's catalog key, the count, its colour)."""
+    parts.append(_text(MARGIN, y + 15, label, size=12))
+    for offset, (key, count, colour) in ((2, upper), (16, lower)):
+        parts.append(_thin_bar(y + offset, count, total, colour, _counted(key, count, lang)))
+    return y + QUESTION_ROW
 
 
 def _questions(parts: list[str], y: int, report: FunnelReport, lang: str) -> int:
@@ -105,12 +110,9 @@ def _questions(parts: list[str], y: int, report: FunnelReport, lang: str) -> int
     for name, counts in report.questions.items():
         if not counts.asked:
             continue
-        parts.append(_text(MARGIN, y + 15, text(lang, f"funnel.questions.{name}"), size=12))
-        parts.append(_thin_bar(y + 2, counts.asked, total, ASKED_COLOUR,
-                               _counted("columns.asked", counts.asked, lang)))
-        parts.append(_thin_bar(y + 16, counts.stopped, total, STOPPED_COLOUR,
-                               _counted("columns.stopped", counts.stopped, lang)))
-        y += QUESTION_ROW
+        y = _pair(parts, y, text(lang, f"funnel.questions.{name}"), total, lang,
+                  ("columns.asked", counts.asked, ASKED_COLOUR),
+                  ("columns.stopped", counts.stopped, STOPPED_COLOUR))
     return y
 
 

@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import time
-import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from desk.auth import hash_password
 from eligibility import assess
 from leads import LeadStore, NewLead
 from leads.summary import screening_summary
+from tests.leads.conftest import Tracker
 from tests.servers import ROOT, VENV_BIN, default_settings, free_port
 from tests.web.conftest import browser, docs_screenshot, new_tab  # noqa: F401 - the browser tests' fixtures
 
@@ -97,21 +97,12 @@ def start_desk(workdir: Path, **env: str) -> Desk:
     raise RuntimeError(f"the desk did not start: {log.read_text()}")
 
 
-class RasaTracker:
-    """Rasa's own SQLTrackerStore on a SQLite file: writes conversations the way the assistant does."""
+class RasaTracker(Tracker):
+    """Rasa's own SQLTrackerStore (tests/leads/conftest.py), with whole conversations of user and bot turns
+    at given times, as the assistant writes them."""
 
-    def __init__(self, url: str) -> None:
-        import rasa.shared.core.trackers  # noqa: F401 - Rasa's warning filters first (tests/leads/conftest.py)
-        import sanic  # noqa: F401
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            from rasa.core.tracker_store import SQLTrackerStore
-
-            self.store = SQLTrackerStore(dialect="sqlite", db=url.split("sqlite:///", 1)[1])
-
-    def converse(self, sender_id: str, turns: list[tuple[str, str, list[str]]], start: datetime,
-                 channel: str = "socketio") -> None:
+    def play(self, sender_id: str, turns: list[tuple[str, str, list[str]]], start: datetime,
+             channel: str = "socketio") -> None:
         """``turns``: (who, text, button titles) with who "user" or "bot", a minute apart from ``start``."""
         from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
         from rasa.shared.core.trackers import DialogueStateTracker
@@ -128,16 +119,6 @@ class RasaTracker:
         tracker = DialogueStateTracker.from_events(sender_id, events)
         with ThreadPoolExecutor(1) as thread:  # its own event loop: Playwright may run one in this thread
             thread.submit(asyncio.run, self.store.save(tracker)).result()
-
-    def count(self, sender_id: str) -> int:
-        from sqlalchemy import text
-
-        with self.store.engine.connect() as connection:
-            return int(connection.execute(text("SELECT count(*) FROM events WHERE sender_id = :s"),
-                                          {"s": sender_id}).scalar_one())
-
-    def close(self) -> None:
-        self.store.engine.dispose()
 
 
 def screening(profile: dict[str, Any]) -> dict[str, Any]:
@@ -179,7 +160,7 @@ def seed(desk: Desk, clock_start: datetime = START) -> dict[str, str]:
         for hours, sample in enumerate(SAMPLE_LEADS):
             created = clock_start + timedelta(hours=hours)
             sender = f"sender-{sample['key']}"
-            tracker.converse(sender, sample["turns"], created - timedelta(minutes=30), sample["channel"])
+            tracker.play(sender, sample["turns"], created - timedelta(minutes=30), sample["channel"])
             with LeadStore(desk.leads_url, clock=lambda created=created: created) as store:
                 lead = store.save(NewLead(
                     full_name=sample["full_name"], email=sample["email"], language=sample["language"],

@@ -165,8 +165,8 @@ def test_the_transcript_reads_what_rasa_wrote(tmp_path: Path) -> None:
     try:
         turns = [("bot", "Hello! Where do you live?", ["Abroad", "In Quebec"]),
                  ("user", "abroad, in Lyon", []), ("bot", "Thanks.", [])]
-        tracker.converse("sender-a", turns, NOW, "telegram")
-        tracker.converse("sender-b", [("user", "bonjour", [])], NOW, "socketio")
+        tracker.play("sender-a", turns, NOW, "telegram")
+        tracker.play("sender-b", [("user", "bonjour", [])], NOW, "socketio")
     finally:
         tracker.close()
     lines = transcript(url, "sender-a")
