@@ -85,6 +85,7 @@ class ProjectSettings(BaseModel):
     telegram_bot_name: str | None = None
     telegram_webhook_url: str | None = None
     telegram_api_base_url: str
+    telegram_webhook_secret: str | None = None  # Telegram's secret_token; empty: derived from the bot token
     # "Book a call" leads, and what the consent names.
     leads_db_url: str
     leads_retention_days: conint(ge=1)
@@ -122,6 +123,14 @@ class ProjectSettings(BaseModel):
     facts_stale_after_days: conint(ge=1)
     shell_port: Port
     impplus_today: dt.date | None = None
+    # Supervision (launch/supervisor.py): a server that crashes is restarted with back-off, unless it crashed
+    # SUPERVISE_MAX_RESTARTS times within SUPERVISE_WINDOW_SECONDS (then it is given up on).
+    supervise_max_restarts: conint(ge=1)
+    supervise_window_seconds: Positive
+    # Health and metrics: GET /health/live, /health/ready and /metrics on every server. /metrics answers
+    # without a token only on loopback; elsewhere only with METRICS_TOKEN (Bearer), and is off without one.
+    metrics_enabled: bool
+    metrics_token: str | None = None
 
     class Config:
         frozen = True
