@@ -17,7 +17,7 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from channels.flood_limit import FloodLimit
+from channels.flood_limit import SenderLimit, flood_limit_for
 from channels.message_guard import MAX_MESSAGE_CHARS, guard_text
 from i18n.catalog import text
 from i18n.languages import conversation_language
@@ -46,10 +46,8 @@ class CountingOutput(OutputChannel):
 class GuardedTurn:
     """Shared by the REST, socket.io and Telegram channels of one server."""
 
-    def __init__(self, flood_limit: FloodLimit | None = None) -> None:
-        settings = get_settings()
-        self.flood_limit = flood_limit or FloodLimit(settings.flood_max_messages,
-                                                     settings.flood_window_seconds)
+    def __init__(self, flood_limit: SenderLimit | None = None) -> None:
+        self.flood_limit = flood_limit or flood_limit_for(get_settings())
 
     async def handle(self, raw_text: object, sender_id: str, output: OutputChannel, input_channel: str,
                      metadata: dict[str, Any] | None, on_new_message: OnNewMessage, agent: Any) -> None:
