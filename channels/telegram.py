@@ -11,21 +11,29 @@ the person's Telegram language. This subclass keeps its behaviour otherwise:
 - `from.language_code` (en / fr only) is sent as `metadata.language`, which seeds the conversation
   language until the person writes enough to show theirs (`actions/screening.py`);
 - buttons are inline keyboards; a tap (callback query) is acknowledged and its data becomes the message;
-- `verify` (the bot's username) is still checked against `getMe`, as Rasa does, but `getMe` is called once.
+- `verify` (the bot's username) is still checked against `getMe`, as Rasa does, but `getMe` is called once;
+- the webhook is registered with a `secret_token` (TELEGRAM_WEBHOOK_SECRET, or one derived from the bot
+  token so every server of a cluster agrees), and an update without that secret in the
+  `X-Telegram-Bot-Api-Secret-Token` header gets 403: anyone who finds the webhook URL could otherwise
+  talk as any Telegram user. aiogram 2.15's `set_webhook` has no `secret_token`, so setWebhook is called
+  through the Bot API request itself.
 
-Credentials (credentials.yml): access_token, verify, webhook_url, api_base_url.
+Credentials (credentials.yml): access_token, verify, webhook_url, api_base_url (the secret is a setting).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiogram.bot.api import TelegramAPIServer
+from aiogram.bot.api import Methods, TelegramAPIServer
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.exceptions import TelegramAPIError, ValidationError
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -38,6 +46,7 @@ from sanic.response import HTTPResponse
 
 from channels.guarded_turn import agent_of, shared_turn
 from i18n.languages import SUPPORTED
+from project_settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +62,12 @@ ONE_ROW_MAX_CHARS = 30
 START_COMMAND = "/start"
 START_INTENT = f"{INTENT_MESSAGE_PREFIX}greet"
 SET_WEBHOOK_TIMEOUT = 15.0
+# Telegram sends the webhook's secret_token in this header with every update.
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# What Telegram accepts as a secret_token.
+SECRET_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Derives the secret from the bot token when TELEGRAM_WEBHOOK_SECRET is empty (HMAC-SHA256, hex: 64 chars).
+SECRET_DERIVATION_LABEL = b"impplus-telegram-webhook"
 
 
 class ConfigurableTelegramOutput(TelegramOutput):
@@ -108,6 +123,26 @@ class ConfigurableTelegramOutput(TelegramOutput):
 
 def _fits_callback_data(button: dict[str, Any]) -> bool:
     return 1 <= len(str(button.get("payload") or "").encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES
+
+
+def secret_token_for(access_token: str, configured: str | None = None) -> str:
+    """The webhook's secret_token: `configured` (TELEGRAM_WEBHOOK_SECRET) if set, else derived from the
+    bot token, so every server of a cluster registers and expects the same one without another setting.
+
+    Raises ValueError when `configured` is not what Telegram accepts (1-256 of A-Z a-z 0-9 _ -).
+    """
+    configured = (configured or "").strip()
+    if configured:
+        if not SECRET_TOKEN_PATTERN.fullmatch(configured):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return configured
+    return hmac.new(access_token.encode("utf-8"), SECRET_DERIVATION_LABEL, hashlib.sha256).hexdigest()
+
+
+def carries_secret(headers: Any, secret: str) -> bool:
+    """Whether an update's headers carry the webhook's secret (compared in constant time)."""
+    received = str(headers.get(SECRET_HEADER) or "")
+    return hmac.compare_digest(received.encode("utf-8", "backslashreplace"), secret.encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -205,6 +240,7 @@ class ConfigurableTelegramInput(TelegramInput):
             credentials.get("verify"),
             credentials.get("webhook_url"),
             api_base_url=credentials.get("api_base_url"),
+            webhook_secret=credentials.get("webhook_secret"),
         )
 
     def __init__(
@@ -214,7 +250,9 @@ class ConfigurableTelegramInput(TelegramInput):
         webhook_url: str | None,
         debug_mode: bool = False,
         api_base_url: str | None = None,
+        webhook_secret: str | None = None,
     ) -> None:
+        """`webhook_secret`: None reads TELEGRAM_WEBHOOK_SECRET (empty there: derived from the token)."""
         super().__init__(
             (access_token or "").strip() or None, (verify or "").strip() or None, webhook_url, debug_mode
         )
@@ -223,11 +261,17 @@ class ConfigurableTelegramInput(TelegramInput):
         self.off_reason: str | None = None
         self._output: ConfigurableTelegramOutput | None = None
         self._bot_username: str | None = None
+        self._secret = ""
         if not self.access_token:
             self.off_reason = "Telegram channel is off: TELEGRAM_TOKEN is empty."
         else:
+            if webhook_secret is None:
+                webhook_secret = get_settings().telegram_webhook_secret
             try:
+                self._secret = secret_token_for(self.access_token, webhook_secret)
                 self._output = ConfigurableTelegramOutput(self.access_token, self.api_base_url)
+            except ValueError as error:  # the secret's message never contains the secret
+                self.off_reason = f"Telegram channel is off: {error}."
             except ValidationError as error:
                 self.off_reason = f"Telegram channel is off: TELEGRAM_TOKEN is not a bot token ({error})."
         if self.off_reason:
@@ -244,16 +288,18 @@ class ConfigurableTelegramInput(TelegramInput):
         return self._output
 
     async def set_webhook(self) -> str | None:
-        """Registers `webhook_url` with the Bot API; returns an error message, or None on success."""
+        """Registers `webhook_url` and its secret_token with the Bot API; returns an error, or None."""
         if self._output is None:
             return self.off_reason
         if not self.webhook_url:
             return "No webhook URL: set TELEGRAM_WEBHOOK_URL to the public HTTPS URL of the webhook route."
+        parameters = {
+            "url": self.webhook_url,
+            "allowed_updates": json.dumps(ALLOWED_UPDATES),
+            "secret_token": self._secret,
+        }
         try:
-            await asyncio.wait_for(
-                self._output.set_webhook(self.webhook_url, allowed_updates=ALLOWED_UPDATES),
-                SET_WEBHOOK_TIMEOUT,
-            )
+            await asyncio.wait_for(self._output.request(Methods.SET_WEBHOOK, parameters), SET_WEBHOOK_TIMEOUT)
         except (TelegramAPIError, asyncio.TimeoutError) as error:
             return f"setWebhook failed at {self.api_base_url}: {error or type(error).__name__}"
         return None
@@ -307,6 +353,9 @@ class ConfigurableTelegramInput(TelegramInput):
                 return response.text(self.off_reason or "", status=503)
             if request.method != "POST":
                 return response.text("Telegram webhook: Telegram POSTs updates here.")
+            if not carries_secret(request.headers, self._secret):
+                logger.warning("Telegram: refused an update without the webhook's secret token (403).")
+                return response.text("forbidden", status=403)
             try:
                 return await self._handle(request, on_new_message)
             except Exception:  # noqa: BLE001 - a non-200 answer makes Telegram resend the update

@@ -3,6 +3,8 @@ with the Telegram channel pointed at a fake Bot API, and the default one: no tok
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.servers import ROOT, Assistant
@@ -12,6 +14,7 @@ from tests.telegram.fake_bot_api import FakeBotAPI
 TOKEN = TELEGRAM_TOKEN
 BOT_NAME = TELEGRAM_BOT_NAME
 CHANNEL = "channels.telegram.ConfigurableTelegramInput"
+WEBHOOK_SET_TIMEOUT = 30.0
 
 
 def _require_channel_in_credentials() -> None:
@@ -26,10 +29,17 @@ def bot_api(e2e_servers: SessionServers) -> FakeBotAPI:
 
 
 @pytest.fixture(scope="session")
-def telegram_assistant(e2e_servers: SessionServers) -> Assistant:
-    """The assistant with Telegram on; its webhook URL was known before it started (its port was chosen)."""
+def telegram_assistant(e2e_servers: SessionServers, bot_api: FakeBotAPI) -> Assistant:
+    """The assistant with Telegram on; its webhook URL was known before it started (its port was chosen).
+
+    Ready once it has registered its webhook: updates carry the secret_token it registered then.
+    """
     _require_channel_in_credentials()
     port = int(e2e_servers.url("telegram").rsplit(":", 1)[1])
+    deadline = time.monotonic() + WEBHOOK_SET_TIMEOUT
+    while not bot_api.webhook_secret and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert bot_api.webhook_secret, "the Telegram channel did not register its webhook with a secret_token"
     return e2e_servers.assistant.view(port)
 
 

@@ -4,7 +4,8 @@ It serves `/bot<token>/<method>` like https://api.telegram.org: parameters as JS
 multipart bodies (aiogram sends forms) or the query string; `{"ok": true, "result": ...}` answers shaped
 like the real ones (sendMessage returns a real `Message`); the real API's errors for a wrong token, an
 unknown method, an empty or too long text and bad callback_data. Every call is recorded, and every
-sendMessage also as a `SentMessage` with its reply_markup parsed.
+sendMessage also as a `SentMessage` with its reply_markup parsed. setWebhook keeps the URL and the
+secret_token, which `TelegramChat` sends back with every update as Telegram does.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from aiohttp import web
 
 MAX_TEXT_LENGTH = 4096
 MAX_CALLBACK_DATA_BYTES = 64
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts as secret_token
 
 
 class BadRequest(Exception):
@@ -55,6 +58,7 @@ class FakeBotAPI:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     sent: list[SentMessage] = field(default_factory=list)
     webhook_url: str = ""
+    webhook_secret: str = ""
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -150,11 +154,14 @@ class FakeBotAPI:
         url = str(params.get("url") or "")
         if url and not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
             raise BadRequest("bad webhook: An HTTPS URL must be provided for webhook")
-        self.webhook_url = url
+        secret = str(params.get("secret_token") or "")
+        if secret and not SECRET_TOKEN.fullmatch(secret):  # (the real API's wording may differ)
+            raise BadRequest("bad webhook: secret token contains unallowed characters")
+        self.webhook_url, self.webhook_secret = url, secret
         return True
 
     def _method_deletewebhook(self, params: dict[str, Any]) -> bool:
-        self.webhook_url = ""
+        self.webhook_url = self.webhook_secret = ""
         return True
 
     def _method_getwebhookinfo(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+from channels.telegram import SECRET_HEADER
 from tests.servers import Assistant
 from tests.telegram.fake_bot_api import FakeBotAPI, SentMessage
 
@@ -18,12 +19,16 @@ _update_ids = itertools.count(700_000_000)
 _message_ids = itertools.count(1)
 
 
-def post_update(assistant: Assistant, body: bytes | dict[str, Any] | list[Any]) -> tuple[int, str]:
-    """POSTs to the Telegram webhook as Telegram does (JSON body); returns the HTTP status and body."""
+def post_update(
+    assistant: Assistant, body: bytes | dict[str, Any] | list[Any], secret: str | None = None
+) -> tuple[int, str]:
+    """POSTs to the Telegram webhook as Telegram does (JSON body, and the webhook's `secret` in its header
+    when given); returns the HTTP status and body."""
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    request = urllib.request.Request(
-        f"{assistant.url}/webhooks/telegram/webhook", data=data, headers={"Content-Type": "application/json"}
-    )
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers[SECRET_HEADER] = secret
+    request = urllib.request.Request(f"{assistant.url}/webhooks/telegram/webhook", data=data, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, response.read().decode()
@@ -83,7 +88,8 @@ class TelegramChat:
         return self.send(update)
 
     def send(self, update: dict[str, Any]) -> list[SentMessage]:
-        status, body = post_update(self.assistant, update)
+        """Posts `update` as Telegram does: with the secret the webhook was registered with."""
+        status, body = post_update(self.assistant, update, self.api.webhook_secret)
         assert status == 200, f"webhook answered {status}: {body}"
         sent = self.api.messages_to(self.chat_id)
         self.replies = sent[self.read :]

@@ -4,6 +4,7 @@ replies read from the fake Bot API it was pointed at (nothing reaches api.telegr
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 import urllib.error
@@ -11,9 +12,11 @@ import urllib.request
 
 import pytest
 
+from channels.telegram import secret_token_for
 from eligibility import PROFILE_FIELDS, question
 from i18n.catalog import entry, text
 from tests.servers import Assistant
+from tests.telegram.conftest import TOKEN
 from tests.telegram.fake_bot_api import FakeBotAPI
 from tests.telegram.telegram_chat import TelegramChat, post_update
 
@@ -204,7 +207,7 @@ def test_malformed_updates_get_200_and_the_next_message_still_works(
         },
     }
     for update in [*MALFORMED_UPDATES, sticker, blocked]:
-        status, _ = post_update(telegram_assistant, update)
+        status, _ = post_update(telegram_assistant, update, bot_api.webhook_secret)
         assert status == 200, update
     assert len(bot_api.sent) == sent_before, "nothing is answered to updates without a message"
     chat.write("Am I eligible for IMP+?")
@@ -223,6 +226,28 @@ def test_webhook_is_set_at_startup_and_on_request(telegram_assistant: Assistant,
     with urllib.request.urlopen(set_webhook, timeout=30) as reply:
         assert reply.status == 200 and "successful" in reply.read().decode()
     assert bot_api.webhook_url == expected and len(bot_api.calls_to("setWebhook")) >= 2
+
+
+def test_the_webhook_is_registered_with_its_secret(
+    telegram_assistant: Assistant, bot_api: FakeBotAPI
+) -> None:
+    """TELEGRAM_WEBHOOK_SECRET, or (empty, as in the tests) the one derived from the bot token."""
+    expected = secret_token_for(TOKEN, os.environ.get("TELEGRAM_WEBHOOK_SECRET"))
+    assert [call.get("secret_token") for call in bot_api.calls_to("setWebhook")][:1] == [expected]
+    assert bot_api.webhook_secret == expected
+
+
+def test_an_update_without_the_webhook_s_secret_gets_403(
+    telegram_assistant: Assistant, bot_api: FakeBotAPI
+) -> None:
+    chat = TelegramChat(telegram_assistant, bot_api, language_code="en")
+    secret = bot_api.webhook_secret
+    for wrong in (None, "", "wrong", secret[:-1], secret + "x", secret.upper(), f"{secret[:-1]} "):
+        status, _ = post_update(telegram_assistant, chat.message_update("Am I eligible for IMP+?"), wrong)
+        assert status == 403, wrong
+    assert bot_api.messages_to(chat.chat_id) == [], "a refused update is never answered"
+    chat.write("Am I eligible for IMP+?")
+    assert question("residence", "en").ask in chat.text()
 
 
 def test_no_bot_api_call_was_refused(telegram_assistant: Assistant, bot_api: FakeBotAPI) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -12,7 +13,14 @@ from typing import Any
 import pytest
 from rasa.core.channels.channel import UserMessage
 
-from channels.telegram import ConfigurableTelegramInput, ConfigurableTelegramOutput, parse_update
+from channels.telegram import (
+    SECRET_HEADER,
+    ConfigurableTelegramInput,
+    ConfigurableTelegramOutput,
+    carries_secret,
+    parse_update,
+    secret_token_for,
+)
 from tests.telegram.conftest import BOT_NAME, TOKEN
 from tests.telegram.fake_bot_api import FakeBotAPI
 
@@ -154,3 +162,42 @@ def test_keyboards_fit_a_phone_and_telegram_s_limits(api: FakeBotAPI) -> None:
     assert "keyboard" in api.sent[3].reply_markup  # type: ignore[operator]
     assert [sent.text for sent in api.sent[4:]] == ["One.", "Two."]
     assert len(api.calls_to("sendMessage")) == len(api.sent), "the API refused nothing"
+
+
+def test_the_derived_secret_is_the_same_on_every_server_and_valid_for_telegram() -> None:
+    derived = secret_token_for(TOKEN)
+    assert derived == secret_token_for(TOKEN, "") == secret_token_for(TOKEN, None)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{1,256}", derived)
+    assert derived != secret_token_for("654321:OTHER-token") and TOKEN not in derived
+    assert secret_token_for(TOKEN, "  my_Secret-1 ") == "my_Secret-1"
+
+
+@pytest.mark.parametrize("configured", ["has space", "été", "x" * 257, "semi;colon"])
+def test_a_secret_telegram_would_refuse_leaves_the_channel_off(configured: str) -> None:
+    channel = ConfigurableTelegramInput(TOKEN, BOT_NAME, None, webhook_secret=configured)
+    assert not channel.enabled and "TELEGRAM_WEBHOOK_SECRET" in (channel.off_reason or "")
+    assert configured not in (channel.off_reason or "")
+
+
+def test_only_the_exact_secret_is_accepted() -> None:
+    secret = secret_token_for(TOKEN)
+    assert carries_secret({SECRET_HEADER: secret}, secret)
+    for headers in ({}, {SECRET_HEADER: ""}, {SECRET_HEADER: secret[:-1]}, {SECRET_HEADER: "é" + secret[1:]},
+                    {"X-Other": secret}):
+        assert not carries_secret(headers, secret), headers
+
+
+@pytest.mark.parametrize("configured", [None, "configured_Secret-42"])
+def test_set_webhook_registers_the_secret(api: FakeBotAPI, configured: str | None) -> None:
+    url = "https://bot.example/webhooks/telegram/webhook"
+    channel = ConfigurableTelegramInput(TOKEN, BOT_NAME, url, api_base_url=api.url, webhook_secret=configured)
+
+    async def run() -> str | None:
+        error = await channel.set_webhook()
+        await channel.get_output_channel().close_session()  # type: ignore[union-attr]
+        return error
+
+    assert asyncio.run(run()) is None
+    [call] = api.calls_to("setWebhook")
+    assert call["url"] == url and call["secret_token"] == (configured or secret_token_for(TOKEN))
+    assert json.loads(call["allowed_updates"]) == ["message", "edited_message", "callback_query"]
