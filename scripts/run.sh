@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the action server, the Rasa server(s), the demo web page, the consultants' desk and the notification
-# worker, and stops them all on Ctrl-C or SIGTERM.
+# worker under launch/supervisor.py (a crashed one is restarted), and stops them all on Ctrl-C or SIGTERM.
 #   scripts/run.sh             embedded profile: one Rasa server, SQLite tracker store, in-memory lock store
 #   scripts/run.sh scale-out   Rasa servers on each port of RASA_PORTS sharing PostgreSQL and Redis
 # Settings: config/defaults.env, config/<profile>.env over it, the environment over both, as
@@ -35,39 +35,57 @@ model="models/impplus-$(scripts/model_is_current.sh --print).tar.gz"
 IFS=',' read -r -a rasa_ports <<< "$RASA_PORTS"
 
 pids=("${local_services[@]}")
+given_up="$(mktemp)"  # launch/supervisor.py writes here the name of each server it gives up on
 stop() {
   trap - INT TERM
   echo; echo "Stopping the assistant..."
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  rm -f "$given_up"
   exit 0
 }
 trap stop INT TERM
 
+# Every server runs under launch/supervisor.py: one that crashes is restarted with back-off (one
+# `supervisor:` line each time) while the others keep answering; one that crashes SUPERVISE_MAX_RESTARTS
+# times within SUPERVISE_WINDOW_SECONDS is given up on. Each server is named (--server NAME) and its command
+# follows `--`.
 # The action server on ACTION_HOST:ACTION_PORT (loopback by default); `rasa run` with the HTTP API, its
 # authentication and CORS from the settings (RASA_ENABLE_API, RASA_API_TOKEN, RASA_JWT_*, RASA_CORS_ORIGINS).
-"$PY" -m launch.action_server --actions actions -i "$ACTION_HOST" -p "$ACTION_PORT" &
-pids+=($!)
+servers=(--server "action server" --
+  "$PY" -m launch.action_server --actions actions -i "$ACTION_HOST" -p "$ACTION_PORT")
 for port in "${rasa_ports[@]}"; do
-  "$PY" -m launch.rasa_server -m "$model" -i "$RASA_HOST" -p "$port" \
-    --endpoints endpoints.settings.yml --credentials credentials.settings.yml ${RASA_EXTRA_ARGS:-} &
-  pids+=($!)
+  # shellcheck disable=SC2206 # RASA_EXTRA_ARGS is split into words, as on a command line
+  servers+=(--server "Rasa server on port $port" --
+    "$PY" -m launch.rasa_server -m "$model" -i "$RASA_HOST" -p "$port"
+    --endpoints endpoints.settings.yml --credentials credentials.settings.yml ${RASA_EXTRA_ARGS:-})
 done
 # The demo "consultancy" page with the chat widget on it, talking to the first Rasa server.
-"$PY" web/serve.py --host 127.0.0.1 --port "$WEB_PORT" --rasa-url "http://localhost:${rasa_ports[0]}" &
-pids+=($!)
+servers+=(--server "web page" -- "$PY" web/serve.py --host 127.0.0.1 --port "$WEB_PORT"
+  --rasa-url "http://localhost:${rasa_ports[0]}")
 # The consultancy's side: the desk (leads, screening, transcript, funnel) and the worker that delivers each
 # lead's emails and webhook from the outbox (leads/delivery.py). Without DESK_PASSWORD_HASH the desk makes a
 # password for this run and prints it.
-"$PY" -m desk &
+servers+=(--server "desk" -- "$PY" -m desk)
+servers+=(--server "notification worker" -- "$PY" -m leads.delivery)
+"$PY" -m launch.supervisor --given-up-file "$given_up" "${servers[@]}" &
 pids+=($!)
-"$PY" -m leads.delivery &
-pids+=($!)
+# While waiting for the servers: whether one will never answer (given up on, or the supervisor gone).
+failed_to_start() {
+  if [ -s "$given_up" ]; then
+    echo "A server failed to start: $(paste -sd, "$given_up" | sed 's/,/, /g') (see the lines above)." >&2
+    return 0
+  fi
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { echo "A server failed to start (see the lines above)." >&2; return 0; }
+  done
+  return 1
+}
 
 for port in "${rasa_ports[@]}"; do
   for _ in $(seq 1 180); do
     if curl -sf "http://127.0.0.1:${port}/" >/dev/null 2>&1; then break; fi
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "A server failed to start." >&2; stop; }; done
+    failed_to_start && stop
     sleep 1
   done
 done
@@ -83,6 +101,8 @@ cat <<MSG
     Email: ${SMTP_HOST:-off (set SMTP_HOST; make mail-sink runs a local one)}
     REST:   curl -s localhost:${rasa_ports[0]}/webhooks/rest/webhook -d '{"sender":"me","message":"What is IMP+?"}'
     Shell:  make shell   (in another terminal)
+    Supervised: a server that crashes is restarted (a "supervisor:" line says so); one that crashes
+      more than ${SUPERVISE_MAX_RESTARTS} times within ${SUPERVISE_WINDOW_SECONDS} s is given up on.
     Stop:   Ctrl-C
 
 MSG
