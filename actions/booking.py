@@ -37,6 +37,7 @@ from actions.conversation_state import (
 )
 from actions.screening import resuming_after_interruption
 from i18n.catalog import entry, text
+from launch.metrics import BOOKINGS
 from privacy.tracker_redaction import redact_since
 from project_settings import get_settings
 
@@ -268,9 +269,11 @@ class ActionSubmitBooking(Action):
             lead_details.logger.exception("could not save a lead")
             await slot_offer.release_hold(tracker.sender_id)
             dispatcher.utter_message(text=text(lang, "booking.save_failed"))
+            BOOKINGS.labels("failed").inc()
             dispatcher.utter_message(json_message=BOOKING_ENDED)
             return [SlotSet(name, None) for name in LEAD_SLOTS]
         reference = saved.reference
+        BOOKINGS.labels("saved").inc()
         dispatcher.utter_message(text=saved_message(lang, saved, details))
         dispatcher.utter_message(json_message=BOOKING_ENDED)
         return [*[SlotSet(name, None) for name in LEAD_SLOTS], SlotSet("lead_reference", reference)]

@@ -19,6 +19,7 @@ from actions.conversation_state import (
 )
 from eligibility import question
 from i18n.catalog import entry, text
+from launch.metrics import FALLBACKS
 
 # Intent → message key for the replies that need no logic.
 REPLIES = {
@@ -54,6 +55,8 @@ class ActionRespond(Action):
         if intent in WITH_CALL and not in_booking(tracker):
             buttons = [{"title": text(lang, "booking.offer_button"), "payload": "/human_handoff"}]
         dispatcher.utter_message(text=text(lang, key), buttons=buttons)
+        if key == "fallback":  # an intent with no reply of its own is a message not understood too
+            FALLBACKS.labels("intent_without_reply").inc()
         return []
 
 
@@ -68,6 +71,7 @@ class ActionFallback(Action):
     ) -> list[EventType]:
         lang = language_of(tracker)
         dispatcher.utter_message(text=text(lang, "fallback"), buttons=entry(lang, "menu_buttons"))
+        FALLBACKS.labels("nlu" if latest_intent(tracker) == "nlu_fallback" else "core").inc()
         # As Rasa's core fallback no rule follows it with action_listen: without this, the policy predicts
         # the fallback again until Rasa's circuit breaker stops it (ten "Sorry" messages in one turn).
         return [FollowupAction("action_listen")]

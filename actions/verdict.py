@@ -23,6 +23,7 @@ from actions.program_facts import numbered_sources, page_of, source_lines
 from eligibility import Assessment, Criterion, Source, assess, load_program
 from i18n.catalog import text
 from i18n.formatting import format_list
+from launch.metrics import VERDICTS
 
 FINAL_VERDICTS = frozenset({"eligible", "not_eligible", "not_yet", "unconfirmed"})
 
@@ -115,4 +116,5 @@ class ActionScreeningVerdict(Action):
         # One offer of a call per verdict, as a button: never pushy.
         offer = [{"title": text(lang, "booking.offer_button"), "payload": "/human_handoff"}]
         dispatcher.utter_message(text=messages[-1], buttons=offer)
+        VERDICTS.labels(assessment.verdict).inc()
         return [SlotSet("verdict", assessment.verdict), SlotSet("requested_slot", None)]

@@ -21,6 +21,7 @@ from channels.flood_limit import SenderLimit, flood_limit_for
 from channels.message_guard import MAX_MESSAGE_CHARS, guard_text
 from i18n.catalog import text
 from i18n.languages import conversation_language
+from launch.metrics import APOLOGIES, FLOOD_REFUSALS, TurnTimer
 from project_settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -57,9 +58,13 @@ class GuardedTurn:
         if not self.flood_limit.allow(sender_id):
             # No tracker read for a refused message: refusing must stay cheaper than answering.
             lang = await self._language(None, sender_id, metadata, guarded.text)
+            FLOOD_REFUSALS.labels(input_channel).inc()
             await output.send_text_message(sender_id, text(lang, "guard.flood"))
             return
         counting = CountingOutput(output)
+        # The message's language (else the channel's): counting a turn must cost no tracker read.
+        turn = TurnTimer(input_channel, conversation_language(None, guarded.text,
+                                                              channel=(metadata or {}).get("language")))
         try:
             await on_new_message(
                 UserMessage(guarded.text, counting, sender_id, input_channel=input_channel, metadata=metadata)
@@ -67,6 +72,7 @@ class GuardedTurn:
         except Exception:  # the person gets the apology below; the details go to the server log
             logger.exception("Handling a message of conversation %s failed.", sender_id)
         if guarded.truncated_from is None and counting.sent:
+            turn.done()
             return
         lang = await self._language(agent, sender_id, metadata, guarded.text)
         if guarded.truncated_from is not None:
@@ -74,6 +80,8 @@ class GuardedTurn:
         if not counting.sent:
             logger.warning("Conversation %s got no reply: sent the apology instead.", sender_id)
             await output.send_text_message(sender_id, text(lang, "guard.unavailable"))
+            APOLOGIES.labels(input_channel).inc()
+        turn.done()
 
     @staticmethod
     async def _language(agent: Any, sender_id: str, metadata: dict[str, Any] | None, message: str) -> str:

@@ -32,6 +32,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from i18n.catalog import text
 from i18n.languages import SUPPORTED
+from launch.health import add_sanic_routes, desk_checks
+from launch.metrics import outbox_metrics
 from leads.follow_ups import STATUSES, forget, history, set_status, status_of
 from leads.lead_errors import LeadInputError
 from leads.records import utcnow
@@ -118,6 +120,7 @@ def create_app(settings: ProjectSettings, password_hash: str, *, clock: Callable
     app.static("/static", str(HERE / "static"), name="static")
     _middleware(app, desk)
     _routes(app, desk)
+    add_sanic_routes(app, desk_checks(settings), metrics_extra=outbox_metrics(desk.store))
 
     @app.after_server_stop
     async def close_store(*_: Any) -> None:

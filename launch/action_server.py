@@ -5,7 +5,9 @@ the machine run the assistant's actions (and save leads) directly. Only Rasa cal
 it listens on ACTION_HOST (default 127.0.0.1) and ACTION_PORT; set ACTION_HOST=0.0.0.0 only when Rasa
 runs on another machine, behind a firewall. The server itself is rasa_sdk's: /webhook, /actions and
 /health, rasa_sdk's logging options and plugins, and no CORS (no browser ever calls it), with the patches
-of launch/rasa_patches.py installed first (log masking, fault guard, not-advice notice).
+of launch/rasa_patches.py installed first (log masking, fault guard, not-advice notice). Like every
+server it also answers /health/live, /health/ready (the leads and tracker databases) and /metrics
+(launch/health.py, launch/metrics.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
 from rasa_sdk.endpoint import create_app, create_argument_parser, create_ssl_context
 from rasa_sdk.plugin import plugin_manager
 
+from launch.health import action_server_checks, add_sanic_routes
 from launch.rasa_patches import UnsupportedRasaVersion, install_action_server_patches
 from places.gazetteer import preload as preload_places
 from project_settings import SettingsError, get_settings
@@ -58,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     app = create_app(args.actions, cors_origins=args.cors, auto_reload=args.auto_reload)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
+    add_sanic_routes(app, action_server_checks(get_settings()))  # /health/live, /health/ready, /metrics
     ssl_context = create_ssl_context(args.ssl_certificate, args.ssl_keyfile, args.ssl_password)
     protocol = "https" if ssl_context else "http"
     logger.info("Action endpoint is up and running on %s://%s:%s", protocol, args.interface, args.port)

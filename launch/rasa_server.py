@@ -9,7 +9,9 @@ authentication and CORS set from the settings, the same way for scripts/run.sh a
 
 The arguments reach Rasa inside this process rather than on a command line, so the token and the JWT
 secret never show in the process list. ``--check`` only checks the settings and the Rasa version (run.sh
-does it first). Rasa's patches (launch/rasa_patches.py) are installed before Rasa starts.
+does it first). Rasa's patches (launch/rasa_patches.py) are installed before Rasa starts, and the server
+answers /health/live, /health/ready and /metrics (launch/health.py, launch/metrics.py) besides Rasa's own
+routes.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from launch.health import add_sanic_routes, rasa_server_checks
 from launch.rasa_patches import UnsupportedRasaVersion, check_version, install_rasa_server_patches
 from project_settings import ProjectSettings, SettingsError, get_settings
 
@@ -66,6 +70,28 @@ def rasa_run_arguments(settings: ProjectSettings) -> list[str]:
     return api_arguments(settings) + cors_arguments(settings)
 
 
+def with_health_routes(configure_app: Callable[..., Any]) -> Callable[..., Any]:
+    """Rasa's app factory, adding /health/live, /health/ready and /metrics to the app it returns."""
+
+    def configure_app_with_health(*args: Any, **kwargs: Any) -> Any:
+        app = configure_app(*args, **kwargs)
+        add_sanic_routes(app, rasa_server_checks(get_settings(), app))
+        return app
+
+    configure_app_with_health.adds_health_routes = True  # type: ignore[attr-defined]
+    return configure_app_with_health
+
+
+def add_health_routes() -> None:
+    """Rasa has no hook for routes outside a channel's /webhooks/ prefix, so ``rasa run``'s app factory
+    (``rasa.core.run.configure_app``, looked up when serve_application calls it) is wrapped; idempotent.
+    Written for the Rasa version ``check_version`` accepts."""
+    import rasa.core.run as rasa_run
+
+    if not getattr(rasa_run.configure_app, "adds_health_routes", False):
+        rasa_run.configure_app = with_health_routes(rasa_run.configure_app)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Check the settings, then run ``rasa run`` with the given arguments and those of the settings."""
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -81,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # be redacted, and emails and phone numbers are masked everywhere (privacy/log_masking.py).
     os.environ["FORCE_JSON_LOGGING"] = "1"
     install_rasa_server_patches()
+    add_health_routes()
     from rasa.__main__ import main as rasa_main  # slow import: only once the settings are known to be fine
 
     sys.argv = ["rasa", "run", *arguments, *extra]

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import FrameType
 
+from sqlalchemy import case, func, literal_column, select
+
 from project_settings import ProjectSettings, get_settings
 
 from . import outbox
@@ -56,6 +58,30 @@ class DeliveryReport:
     def attempted(self) -> int:
         """Rows this pass tried to send."""
         return self.delivered + self.retried + self.failed
+
+
+@dataclass(frozen=True)
+class OutboxCount:
+    """The outbox's rows of one kind in one state (pending, delivered, given_up), and their retries."""
+
+    kind: str
+    state: str
+    rows: int
+    retries: int  # attempts after the first, summed over the rows
+
+
+def outbox_counts(store: LeadStore) -> list[OutboxCount]:
+    """What the workers did, as the outbox records it (the desk's /metrics): rows by kind and state."""
+    # Literal names, not bound parameters: PostgreSQL must see the same expression in SELECT and GROUP BY.
+    state = case((OutboxRow.delivered_at.is_not(None), literal_column("'delivered'")),
+                 (OutboxRow.failed_at.is_not(None), literal_column("'given_up'")),
+                 else_=literal_column("'pending'"))
+    retries = func.coalesce(func.sum(case((OutboxRow.attempts > 1, OutboxRow.attempts - 1), else_=0)), 0)
+    query = (select(OutboxRow.kind, state, func.count(), retries)
+             .group_by(OutboxRow.kind, state).order_by(OutboxRow.kind, state))
+    with store.session() as session:
+        return [OutboxCount(kind, str(name), int(rows), int(retried))
+                for kind, name, rows, retried in session.execute(query)]
 
 
 def deliver_due(store: LeadStore, settings: ProjectSettings | None = None, now: datetime | None = None,

@@ -3,8 +3,9 @@
     python web/serve.py --host 127.0.0.1 --port 8080 --rasa-url http://localhost:5005
 
 Routes: `/` (the demo page), `/demo/...` (the demo's own files), `/widget/...` (the widget's script and
-stylesheet) and `/vendor/socket.io.min.js` (from `npm install --prefix web`). Anything else is a 404,
-and there is no directory listing.
+stylesheet) and `/vendor/socket.io.min.js` (from `npm install --prefix web`), and like every server
+`/health/live`, `/health/ready` (the Rasa server answers) and `/metrics` (launch/health.py,
+launch/metrics.py). Anything else is a 404, and there is no directory listing.
 
 The Rasa URL reaches the page without inline script: HTML pages are templated when served
 (`{{RASA_URL}}`, HTML-escaped), typically into the widget script tag's `data-server` attribute. Every
@@ -26,6 +27,11 @@ from types import FrameType
 from urllib.parse import unquote, urlsplit
 
 WEB = Path(__file__).resolve().parent
+if str(WEB.parent) not in sys.path:  # `python web/serve.py` puts web/, not the repository, on the path
+    sys.path.insert(0, str(WEB.parent))
+
+from launch import health  # noqa: E402 - standard library only at import, like this server
+
 NODE_MODULES = WEB / "node_modules"
 # URL prefix -> folder it serves. Only files inside these folders can ever be read.
 FOLDERS: dict[str, Path] = {"/demo/": WEB / "demo", "/widget/": WEB / "widget"}
@@ -108,6 +114,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _respond(self, with_body: bool) -> None:
         path = unquote(urlsplit(self.path).path)
+        if path in (health.LIVE_PATH, health.READY_PATH, health.METRICS_PATH):
+            self._health(path, with_body)
+            return
         file = resolve(path) if "\x00" not in path else None
         if file is None:
             self._send(HTTPStatus.NOT_FOUND, b"Not found\n", "text/plain; charset=utf-8", with_body)
@@ -120,11 +129,25 @@ class Handler(BaseHTTPRequestHandler):
         content_type = TYPES.get(file.suffix) or guessed or "application/octet-stream"
         self._send(HTTPStatus.OK, body, content_type, with_body)
 
-    def _send(self, status: HTTPStatus, body: bytes, content_type: str, with_body: bool) -> None:
+    def _health(self, path: str, with_body: bool) -> None:
+        """Live; ready when the Rasa server answers; metrics by the token rule of launch/metrics.py."""
+        if path == health.LIVE_PATH:
+            self._send(HTTPStatus.OK, health.LIVE_BODY, health.JSON_TYPE, with_body)
+        elif path == health.READY_PATH:
+            outcome = health.check_now(health.web_checks(self.rasa_url))
+            self._send(HTTPStatus(outcome.status), outcome.body(), health.JSON_TYPE, with_body)
+        else:
+            from launch.metrics import metrics_answer  # prometheus_client: only when metrics are asked for
+
+            answer = metrics_answer(str(self.server.server_address[0]), self.headers.get("Authorization"))
+            self._send(HTTPStatus(answer.status), answer.body, answer.content_type, with_body, answer.headers)
+
+    def _send(self, status: HTTPStatus, body: bytes, content_type: str, with_body: bool,
+              headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        for name, value in security_headers(self.rasa_url).items():
+        for name, value in {**security_headers(self.rasa_url), **(headers or {})}.items():
             self.send_header(name, value)
         self.end_headers()
         if with_body:
