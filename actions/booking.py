@@ -263,7 +263,8 @@ class ActionSubmitBooking(Action):
         try:
             details = {name: tracker.get_slot(name) for name in LEAD_SLOTS}
             saved = await asyncio.to_thread(
-                lead_details.save, details, consent, lang, tracker.sender_id, screening
+                lead_details.save, details, consent, lang, tracker.sender_id, screening,
+                lead_details.confirmation_id(tracker),
             )
         except Exception:  # noqa: BLE001 - the person gets a clear answer; the traceback goes to the log
             lead_details.logger.exception("could not save a lead")

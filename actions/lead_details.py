@@ -131,6 +131,16 @@ def screening_summary(profile: Profile, on: dt.date, skipped: list[str]) -> dict
     return summarise(profile, assess(profile, on=on, skip=skipped))
 
 
+def confirmation_id(tracker: Tracker) -> str | None:
+    """The confirming message (the latest the person sent): its Rasa message id, else its timestamp. The
+    lead is saved once per confirmation, however often the save is tried (LeadStore.save)."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            found = event.get("message_id") or event.get("timestamp")
+            return str(found) if found else None
+    return None
+
+
 @lru_cache(maxsize=4)
 def store_for(url: str) -> LeadStore:
     """One store (and connection pool) per database for the life of the action server."""
@@ -164,10 +174,12 @@ class SavedBooking:
 
 
 def save(
-    details: dict[str, Any], consent_text: str, language: str, sender_id: str, screening: dict[str, Any]
+    details: dict[str, Any], consent_text: str, language: str, sender_id: str, screening: dict[str, Any],
+    confirmation: str | None = None,
 ) -> SavedBooking:
     """Stores the consented lead with the slot it holds and its notifications, in one transaction
     (leads.capture_lead); the worker (leads/delivery.py) sends the emails and the webhook afterwards.
+    Once per ``confirmation`` (confirmation_id): saved again, it gives the lead saved the first time.
 
     Blocking (the database): the action runs it in a worker thread.
     """
@@ -177,10 +189,11 @@ def save(
     slot_start = parse_slot_start(details.get("lead_slot"))
     try:
         captured = capture_lead(lead, store, settings, slot_holder=sender_id if slot_start else None,
-                                slot_start=slot_start)
+                                slot_start=slot_start, confirmation_id=confirmation)
     except SlotTaken:
-        return SavedBooking(capture_lead(lead, store, settings).lead.reference, slot_booked=False)
-    return SavedBooking(captured.lead.reference, slot_booked=slot_start is not None)
+        captured = capture_lead(lead, store, settings, confirmation_id=confirmation)
+    # From the saved lead: a save repeated for the same confirmation gives the first one's slot.
+    return SavedBooking(captured.lead.reference, slot_booked=captured.lead.slot_starts_at is not None)
 
 
 def parse_slot_start(value: str | None) -> dt.datetime | None:

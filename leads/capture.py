@@ -25,14 +25,19 @@ class CaptureResult:
 
 
 def capture_lead(new_lead: NewLead, store: LeadStore | None = None, settings: ProjectSettings | None = None,
-                 *, slot_holder: str | None = None, slot_start: datetime | None = None) -> CaptureResult:
+                 *, slot_holder: str | None = None, slot_start: datetime | None = None,
+                 confirmation_id: str | None = None) -> CaptureResult:
     """Save the lead, confirm the slot ``slot_holder`` holds at ``slot_start`` (if any) and queue its
-    "booked" notifications; raises leads.appointments.SlotTaken (nothing saved) if the slot was lost."""
+    "booked" notifications; raises leads.appointments.SlotTaken (nothing saved) if the slot was lost.
+
+    ``confirmation_id`` (the confirming message) makes it idempotent: saved again for the same
+    confirmation, it returns the lead saved the first time (LeadStore.save)."""
     settings = settings or get_settings()
     own_store = store is None
     store = store or LeadStore(settings.leads_database_url)
     try:
-        lead = store.save(new_lead, slot_holder=slot_holder, slot_start=slot_start, settings=settings)
+        lead = store.save(new_lead, slot_holder=slot_holder, slot_start=slot_start, settings=settings,
+                          confirmation_id=confirmation_id)
     finally:
         if own_store:
             store.close()

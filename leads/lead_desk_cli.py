@@ -1,8 +1,9 @@
-"""The consultancy's command line: ``python -m leads list|show|export|erase|purge|stats``.
+"""The consultancy's command line: ``python -m leads list|show|export|erase|purge|stats|backup|restore``.
 
 ``purge`` applies both retention periods: leads older than LEADS_RETENTION_DAYS (with their conversations),
 then conversations with no message for TRACKER_RETENTION_DAYS (`make purge` runs it). ``stats`` prints the
 funnel of the conversations in the tracker store (leads/funnel.py), and needs no leads database.
+``backup`` writes a consistent copy of the leads database and ``restore`` puts one back (leads/backup.py).
 
 Reads LEADS_DB_URL and the tracker store (TRACKER_DB_URL, or TRACKER_DB_DIALECT + TRACKER_DB) like the
 assistant (see project_settings.py). Exit status: 0 done; 1 nothing found, not confirmed, or a database error;
@@ -16,8 +17,9 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -28,6 +30,7 @@ from privacy.log_masking import mask_email, mask_phone
 from privacy.tracker_retention import TrackerPurge, purge_conversations
 from project_settings import ProjectSettings, SettingsError, get_settings, safe_url
 
+from .backup import METHOD_NAMES, BackupError, BackupResult, backup, restore
 from .emails import validate_email
 from .funnel import STAGES, FunnelReport, NoTrackerStore, StageCounts, funnel_report
 from .funnel_chart import channel_label, format_share, language_label
@@ -98,6 +101,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="leads older than N days and their conversations (default: LEADS_RETENTION_DAYS)")
     purge.add_argument("--conversation-days", type=_days, metavar="N",
                        help="conversations with no message for N days (default: TRACKER_RETENTION_DAYS)")
+    save = commands.add_parser("backup", help="a consistent copy of the leads database")
+    save.add_argument("--out", required=True, metavar="FILE", help="file to write (readable by you only)")
+    put_back = commands.add_parser("restore", help="replace every lead by those of a backup")
+    put_back.add_argument("--from", dest="source", required=True, metavar="FILE",
+                          help="a file written by python -m leads backup")
+    put_back.add_argument("--yes", action="store_true", help="don't ask for confirmation")
     stats = commands.add_parser("stats", help="the funnel: conversations, checks, verdicts, bookings")
     stats.add_argument("--since", type=_date, required=True, metavar="DATE",
                        help="first day (YYYY-MM-DD) of the conversations counted")
@@ -278,6 +287,39 @@ def _purge(args: argparse.Namespace, store: LeadStore, settings: ProjectSettings
     return OK
 
 
+def _backup(args: argparse.Namespace, store: LeadStore, settings: ProjectSettings,
+            out: TextIO, _: TextIO) -> int:
+    result = _backed_up(lambda: backup(store.url, Path(args.out)))
+    out.write(f"Backed up {result.leads} lead(s) of {safe_url(store.url)} to {result.path} "
+              f"({METHOD_NAMES[result.method]})\n")
+    return OK
+
+
+def _restore(args: argparse.Namespace, store: LeadStore, settings: ProjectSettings,
+             out: TextIO, stdin: TextIO) -> int:
+    source = Path(args.source)
+    if not source.is_file():
+        raise UsageError(f"no file {args.source}")
+    if not args.yes:
+        out.write(f"About to replace every lead of {safe_url(store.url)} by those of {source}. "
+                  "Type yes to confirm: ")
+        out.flush()
+        if stdin.readline().strip().lower() not in ("yes", "y", "oui", "o"):
+            raise NotDone("not confirmed: nothing restored")
+    store.close()  # no connection of ours in the way of the restoration
+    result = _backed_up(lambda: restore(store.url, source))
+    out.write(f"Restored {result.leads} lead(s) into {safe_url(store.url)} from {source} "
+              f"({METHOD_NAMES[result.method]})\n")
+    return OK
+
+
+def _backed_up(work: Callable[[], BackupResult]) -> BackupResult:
+    try:
+        return work()
+    except BackupError as exc:
+        raise NotDone(str(exc)) from None
+
+
 def _purge_line(purge: TrackerPurge, days: int) -> str:
     if purge.status == "not_configured":
         return "No SQL tracker store configured: conversations NOT purged"
@@ -364,7 +406,8 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
             for row in rows]
 
 
-_COMMANDS = {"list": _list, "show": _show, "export": _export, "erase": _erase, "purge": _purge}
+_COMMANDS = {"list": _list, "show": _show, "export": _export, "erase": _erase, "purge": _purge,
+             "backup": _backup, "restore": _restore}
 
 
 def run() -> NoReturn:

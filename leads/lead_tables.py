@@ -1,12 +1,13 @@
 """The leads database's tables (SQLAlchemy 1.4 declarative, written so they also run on 2.0): the leads, the
-consultants' follow-ups, the notification outbox and the booked appointment slots."""
+booking confirmations they were saved for, the consultants' follow-ups, the notification outbox and the
+booked appointment slots."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Integer, String, Text
+from sqlalchemy import JSON, Column, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base
 from sqlalchemy.types import TypeDecorator
@@ -54,6 +55,20 @@ class LeadRow(Base):
     consent_at = Column(UTCDateTime, nullable=False)
     sender_id = Column(String(255), index=True)
     screening = Column(JSON, nullable=False)
+
+
+class LeadConfirmationRow(Base):
+    """The booking confirmation (one user message of one conversation) a lead was saved for. Unique, so a
+    save that is retried, or that completes after its action timed out, finds the lead instead of making a
+    second one. A table of its own: a leads database from before gets it on first use, ``leads`` unaltered."""
+
+    __tablename__ = "lead_confirmations"
+    __table_args__ = (UniqueConstraint("sender_id", "confirmation_id", name="uq_lead_confirmations"),)
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), nullable=False)
+    confirmation_id = Column(String(255), nullable=False)  # the confirming message's Rasa id or timestamp
+    lead_reference = Column(String(16), nullable=False, index=True)
 
 
 class LeadFollowUpRow(Base):

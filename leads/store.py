@@ -2,7 +2,8 @@
 
 SQLite by default (a file under var/, nothing to install), PostgreSQL when the URL says so. Tables are
 created on first use. SQL parameters are hidden from SQLAlchemy's logs and error messages: they hold
-personal data.
+personal data. Every connection is time-bounded (privacy.tracker_events.time_bounded): a statement or a
+wait for a lock ends in an error well before the action that runs it times out.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from privacy.tracker_erasure import erase_conversations
+from privacy.tracker_events import time_bounded
 from project_settings import ProjectSettings, get_settings
 
 from . import outbox
 from .emails import email_key, validate_email
 from .lead_errors import LeadInputError
-from .lead_tables import AppointmentRow, Base, LeadFollowUpRow, LeadRow
+from .lead_tables import AppointmentRow, Base, LeadConfirmationRow, LeadFollowUpRow, LeadRow
 from .records import ErasureReport, Lead, NewLead, utcnow
 from .reference import new_reference, normalise_reference
 
@@ -39,8 +41,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def make_engine(url: str) -> Engine:
-    """An engine that never logs SQL parameters; a SQLite file's folder is created if missing."""
-    parsed = make_url(url)
+    """A time-bounded engine that never logs SQL parameters; a SQLite file's folder is created if missing."""
+    parsed = time_bounded(make_url(url))
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     return create_engine(parsed, future=True, hide_parameters=True, pool_pre_ping=True)
@@ -84,14 +86,22 @@ class LeadStore:
         return self._sessions()
 
     def save(self, new_lead: NewLead, *, slot_holder: str | None = None, slot_start: datetime | None = None,
-             settings: ProjectSettings | None = None) -> Lead:
+             settings: ProjectSettings | None = None, confirmation_id: str | None = None) -> Lead:
         """Store the lead under a fresh reference, confirm the slot its conversation holds (when
         ``slot_start`` is given) and enqueue its "booked" notifications: one transaction, so the lead, its
         slot and its notifications exist together or not at all.
 
+        With a ``confirmation_id`` (the confirming message) and the lead's sender id, the save is
+        idempotent: a second save for the same confirmation (a retry, or an attempt that completes after
+        its action timed out) returns the lead the first one saved, and saves nothing.
+
         Raises leads.appointments.SlotTaken (nothing saved) when the hold lapsed and someone took the slot.
         """
         settings = settings or get_settings()
+        key = (new_lead.sender_id, confirmation_id) if new_lead.sender_id and confirmation_id else None
+        saved = self._confirmed(key) if key else None
+        if saved is not None:
+            return saved
         now = self._clock()
         for _ in range(REFERENCE_ATTEMPTS):
             row = _row(new_lead, self._new_reference(), now)
@@ -104,6 +114,19 @@ class LeadStore:
                     if session.execute(select(LeadRow.id).where(LeadRow.reference == row.reference)).first():
                         continue  # the reference was taken: draw another
                     raise
+                if key is not None:
+                    # Flushed before the slot: a concurrent save of the same confirmation waits here for
+                    # the first one's commit, then finds its lead.
+                    session.add(LeadConfirmationRow(sender_id=key[0], confirmation_id=key[1],
+                                                    lead_reference=row.reference))
+                    try:
+                        session.flush()
+                    except IntegrityError:
+                        session.rollback()
+                        saved = self._confirmed(key)
+                        if saved is None:
+                            raise
+                        return saved
                 if slot_start is not None:
                     _confirm_slot(session, slot_holder or new_lead.sender_id or row.reference, slot_start,
                                   row.reference, settings, now)
@@ -113,6 +136,18 @@ class LeadStore:
             logger.info("lead %s saved", row.reference)
             return lead
         raise RuntimeError(f"no free reference after {REFERENCE_ATTEMPTS} attempts")
+
+    def _confirmed(self, key: tuple[str, str]) -> Lead | None:
+        """The lead saved for this (sender id, confirmation id), if any."""
+        confirmation = LeadConfirmationRow
+        query = select(LeadRow).join(confirmation, confirmation.lead_reference == LeadRow.reference) \
+            .where(confirmation.sender_id == key[0], confirmation.confirmation_id == key[1])
+        with self._session() as session:
+            row = session.execute(query).scalar_one_or_none()
+            if row is None:
+                return None
+            logger.info("lead %s was already saved for this confirmation", row.reference)
+            return _leads(session, [row])[0]
 
     def recent(self, limit: int = 20) -> list[Lead]:
         """The newest leads first."""
@@ -189,6 +224,7 @@ class LeadStore:
             outbox.delete_for(session, references)  # pending notifications of an erased lead are not sent
             session.execute(delete(LeadFollowUpRow).where(LeadFollowUpRow.lead_reference.in_(references)))
             session.execute(delete(AppointmentRow).where(AppointmentRow.lead_reference.in_(references)))
+            session.execute(delete(LeadConfirmationRow).where(LeadConfirmationRow.lead_reference.in_(references)))
             session.execute(delete(LeadRow).where(LeadRow.id.in_([row.id for row in rows])))
             session.commit()
         return ErasureReport(
