@@ -139,6 +139,26 @@ def secret_token_for(access_token: str, configured: str | None = None) -> str:
     return hmac.new(access_token.encode("utf-8"), SECRET_DERIVATION_LABEL, hashlib.sha256).hexdigest()
 
 
+class SecretRedaction(logging.Filter):
+    """Masks the webhook secrets in aiogram's DEBUG lines, which print every request's parameters."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "[secret_token]")
+            record.msg, record.args = message, ()
+        return True
+
+
+_REDACTION = SecretRedaction()
+logging.getLogger("aiogram").addFilter(_REDACTION)
+
+
 def carries_secret(headers: Any, secret: str) -> bool:
     """Whether an update's headers carry the webhook's secret (compared in constant time)."""
     received = str(headers.get(SECRET_HEADER) or "")
@@ -269,6 +289,7 @@ class ConfigurableTelegramInput(TelegramInput):
                 webhook_secret = get_settings().telegram_webhook_secret
             try:
                 self._secret = secret_token_for(self.access_token, webhook_secret)
+                _REDACTION.secrets.add(self._secret)
                 self._output = ConfigurableTelegramOutput(self.access_token, self.api_base_url)
             except ValueError as error:  # the secret's message never contains the secret
                 self.off_reason = f"Telegram channel is off: {error}."

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 from collections.abc import Iterator
 from types import SimpleNamespace
@@ -188,7 +189,9 @@ def test_only_the_exact_secret_is_accepted() -> None:
 
 
 @pytest.mark.parametrize("configured", [None, "configured_Secret-42"])
-def test_set_webhook_registers_the_secret(api: FakeBotAPI, configured: str | None) -> None:
+def test_set_webhook_registers_the_secret(
+    api: FakeBotAPI, configured: str | None, caplog: pytest.LogCaptureFixture
+) -> None:
     url = "https://bot.example/webhooks/telegram/webhook"
     channel = ConfigurableTelegramInput(TOKEN, BOT_NAME, url, api_base_url=api.url, webhook_secret=configured)
 
@@ -197,7 +200,10 @@ def test_set_webhook_registers_the_secret(api: FakeBotAPI, configured: str | Non
         await channel.get_output_channel().close_session()  # type: ignore[union-attr]
         return error
 
-    assert asyncio.run(run()) is None
+    with caplog.at_level(logging.DEBUG):
+        assert asyncio.run(run()) is None
     [call] = api.calls_to("setWebhook")
-    assert call["url"] == url and call["secret_token"] == (configured or secret_token_for(TOKEN))
+    secret = configured or secret_token_for(TOKEN)
+    assert call["url"] == url and call["secret_token"] == secret
+    assert "setWebhook" in caplog.text and secret not in caplog.text, "no log line shows the secret"
     assert json.loads(call["allowed_updates"]) == ["message", "edited_message", "callback_query"]
