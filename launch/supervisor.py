@@ -83,13 +83,12 @@ class Supervisor:
 
     def __init__(self, specs: Sequence[ServerSpec], policy: RestartPolicy,
                  log: Callable[[str], None] = log_line, given_up_file: Path | None = None,
-                 grace_seconds: float = STOP_GRACE_SECONDS, env: dict[str, str] | None = None) -> None:
+                 grace_seconds: float = STOP_GRACE_SECONDS) -> None:
         self._servers = [_Server(spec) for spec in specs]
         self._policy = policy
         self._log = log
         self._given_up_file = given_up_file
         self._grace_seconds = grace_seconds
-        self._env = env
         self._stopping = False
 
     def request_stop(self) -> None:
@@ -121,11 +120,10 @@ class Supervisor:
     def _start(self, server: _Server) -> None:
         server.restart_at = None
         try:
-            server.process = subprocess.Popen(server.spec.command, start_new_session=True, env=self._env)
+            server.process = subprocess.Popen(server.spec.command, start_new_session=True)
         except OSError as error:  # a command that cannot run at all is a crash like any other
-            self._log(f"{server.spec.name} could not start ({error.strerror})")
             server.process = None
-            self._crashed(server, time.monotonic(), "could not start")
+            self._crashed(server, time.monotonic(), f"could not start ({error.strerror})")
 
     def _check(self, server: _Server, now: float) -> None:
         if server.given_up or self._stopping:  # a server that exits as we stop is never restarted

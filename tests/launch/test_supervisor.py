@@ -116,6 +116,18 @@ def test_when_every_server_is_given_up_on_the_supervisor_stops_with_status_1() -
     assert running.status == 1 and running.lines[-1] == "every server was given up on; stopping"
 
 
+def test_a_command_that_cannot_run_is_a_crash_like_any_other(tmp_path: Path) -> None:
+    running = Running([ServerSpec("desk", (str(tmp_path / "no-such-program"),))],
+                      RestartPolicy(max_restarts=1, window_seconds=60, first_delay=0.01))
+    running.thread.join(timeout=20)
+    assert running.lines == [
+        "desk could not start (No such file or directory); restarting in 0.01 s (restart 1 of 1)",
+        "desk could not start (No such file or directory); giving up on it: it crashed 2 times within 60 s "
+        "(SUPERVISE_MAX_RESTARTS=1, SUPERVISE_WINDOW_SECONDS=60)",
+        "every server was given up on; stopping",
+    ]
+
+
 def test_crashes_older_than_the_window_no_longer_count(tmp_path: Path) -> None:
     """A window shorter than the back-off: every crash is the first of its window, restarted forever."""
     running = Running([ServerSpec("desk", python("import sys; sys.exit(2)"))],
