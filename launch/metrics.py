@@ -25,6 +25,7 @@ from prometheus_client import (
     CollectorRegistry,
     Counter,
     Histogram,
+    disable_created_metrics,
     generate_latest,
 )
 from prometheus_client.core import GaugeMetricFamily
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from leads.store import LeadStore
 
 PREFIX = "impplus"
+disable_created_metrics()  # no *_created series beside each counter: Prometheus sees resets by itself
 REGISTRY = CollectorRegistry()
 ProcessCollector(registry=REGISTRY)  # memory, CPU, open files, start time: process_*
 
