@@ -21,6 +21,12 @@
   var MAX_ITEMS = 200;
   var MAX_INPUT = 1000;
   var TYPING_TIMEOUT_MS = 30000;
+  // How long a message typed while disconnected waits before it says "not sent — tap to retry": not
+  // long when the device itself is offline (the person knows, and can retry once back on line); longer
+  // when only the assistant is unreachable, as during a server restart, which then loses nothing.
+  var OFFLINE_GIVE_UP_MS = 30000;
+  var PENDING_GIVE_UP_MS = 300000;
+  var DELIVERY_CHECK_MS = 5000;
 
   var LABELS = {
     en: {
@@ -45,7 +51,11 @@
         "and check in a few questions whether you qualify. How can I help?",
       disclaimer: "Automated pre-screening, not immigration advice.",
       switched: "Language: English",
-      newChatNote: "New conversation"
+      newChatNote: "New conversation",
+      pending: "Sending when the connection is back…",
+      failed: "Not sent — tap to retry",
+      failedNotice: "Your message was not sent. Use the retry button under it to send it again.",
+      sentNotice: "Your message was sent."
     },
     fr: {
       title: "Assistant PMI+",
@@ -70,7 +80,11 @@
         "admissible. Comment puis-je vous aider?",
       disclaimer: "Présélection automatisée, pas un avis en immigration.",
       switched: "Langue : français",
-      newChatNote: "Nouvelle conversation"
+      newChatNote: "Nouvelle conversation",
+      pending: "Envoi dès le retour de la connexion…",
+      failed: "Non envoyé — touchez pour réessayer",
+      failedNotice: "Votre message n'a pas été envoyé. Utilisez le bouton sous le message pour le renvoyer.",
+      sentNotice: "Votre message a été envoyé."
     }
   };
   var LANGUAGE_NAMES = { en: "English", fr: "Français" };
@@ -235,6 +249,10 @@
     this.primary = safeColor(options.colors && options.colors.primary);
     this.sessionId = typeof saved.sessionId === "string" ? saved.sessionId : null;
     this.items = Array.isArray(saved.items) ? saved.items.slice(-MAX_ITEMS) : [];
+    // A message still waiting when the page was left was never sent: after a reload it offers a retry.
+    this.items.forEach(function (item) {
+      if (item && item.state === "pending") item.state = "failed";
+    });
     this.wasOpen = saved.open === true;
     // While a booking is under way ("Book a call"), nothing said is kept in the browser's storage: the
     // assistant says when it starts and ends, and the person's contact details stay on screen only.
@@ -242,6 +260,8 @@
     this.socket = null;
     this.ready = false; // connected and session confirmed
     this.everConnected = false;
+    // What waits for the connection, in order: {payload, item}; item is the person's bubble (none for a
+    // language switch). Kept in memory only, so nothing typed during a booking reaches the storage.
     this.queue = [];
     this.typingTimer = null;
     this.ids = "impplus-" + Math.random().toString(36).slice(2, 8);
@@ -353,6 +373,10 @@
     log.setAttribute("role", "log");
     log.setAttribute("aria-live", "polite");
     log.setAttribute("aria-relevant", "additions");
+    // Says what became of a message sent later (not sent, then sent), for screen readers.
+    var announcer = el("p", "impplus-visually-hidden impplus-announcer");
+    announcer.setAttribute("role", "status");
+    announcer.setAttribute("aria-live", "polite");
     var typing = el("div", "impplus-typing");
     typing.hidden = true;
     var typingText = el("span", "impplus-visually-hidden");
@@ -367,6 +391,7 @@
     body.appendChild(intro);
     body.appendChild(log);
     body.appendChild(typing);
+    body.appendChild(announcer);
 
     var form = el("form", "impplus-form");
     form.setAttribute("novalidate", "");
@@ -432,6 +457,7 @@
     this.log = log;
     this.typing = typing;
     this.typingText = typingText;
+    this.announcer = announcer;
     this.label = label;
     this.input = input;
     this.sendButton = send;
@@ -472,6 +498,10 @@
     var speakers = this.log.querySelectorAll("[data-speaker]");
     for (var j = 0; j < speakers.length; j++) {
       speakers[j].textContent = this.t(speakers[j].getAttribute("data-speaker")) + " ";
+    }
+    var deliveries = this.log.querySelectorAll("[data-delivery]");
+    for (var k = 0; k < deliveries.length; k++) {
+      deliveries[k].textContent = this.t(deliveries[k].getAttribute("data-delivery"));
     }
     this.setStatus(this.statusKey || null);
   };
@@ -523,7 +553,56 @@
     else content.textContent = String(item.text || "");
     bubble.appendChild(content);
     row.appendChild(bubble);
+    if (item.who === "user" && item.key) {
+      row.setAttribute("data-key", item.key);
+      content.id = this.ids + "-msg-" + item.key;
+      this.renderDelivery(row, item);
+    }
     return row;
+  };
+
+  /** Under a message sent later: "Sending when the connection is back…", or a button to send it again. */
+  Widget.prototype.renderDelivery = function (row, item) {
+    var self = this;
+    var old = row.querySelector(".impplus-delivery");
+    if (old) row.removeChild(old);
+    row.classList.toggle("impplus-msg--pending", item.state === "pending");
+    row.classList.toggle("impplus-msg--failed", item.state === "failed");
+    if (item.state === "pending") {
+      var waiting = el("p", "impplus-delivery", this.t("pending"));
+      waiting.setAttribute("data-delivery", "pending");
+      row.appendChild(waiting);
+    } else if (item.state === "failed") {
+      var holder = el("p", "impplus-delivery impplus-delivery--failed");
+      var retry = el("button", "impplus-retry", this.t("failed"));
+      retry.type = "button";
+      retry.setAttribute("data-delivery", "failed");
+      retry.setAttribute("aria-describedby", this.ids + "-msg-" + item.key);
+      retry.addEventListener("click", function () {
+        self.retry(item);
+      });
+      holder.appendChild(retry);
+      row.appendChild(holder);
+    }
+  };
+
+  /** Redraws what is said under the person's message `item` (its row may have been redrawn since). */
+  Widget.prototype.refreshDelivery = function (item) {
+    var rows = this.log.querySelectorAll(".impplus-msg--user[data-key]");
+    for (var i = 0; i < rows.length; i++) {
+      if (rows[i].getAttribute("data-key") === item.key) this.renderDelivery(rows[i], item);
+    }
+  };
+
+  /** Tells screen readers something the log itself does not: a message's fate changed. */
+  Widget.prototype.announce = function (key) {
+    var announcer = this.announcer;
+    var said = this.t(key);
+    // emptied first and filled a moment later, so the same sentence twice is announced twice
+    announcer.textContent = "";
+    setTimeout(function () {
+      announcer.textContent = said;
+    }, 50);
   };
 
   /** Quick replies are shown only under the latest message, and only if it is the assistant's. */
@@ -590,24 +669,116 @@
 
   // ---------------------------------------------------------------- talking to Rasa
 
-  /** Shows `shown` as the person's bubble and sends `payload` (typed text or a button payload). */
+  /**
+   * Shows `shown` as the person's bubble and sends `payload` (typed text or a button payload). While
+   * disconnected the bubble says it waits for the connection; it is sent once, in order, when the
+   * connection is back, or after a while (OFFLINE_GIVE_UP_MS, PENDING_GIVE_UP_MS) says "not sent" with a
+   * button to send it again.
+   */
   Widget.prototype.sendUser = function (shown, payload) {
-    this.addItem({ who: "user", text: shown });
-    this.emit(payload);
+    if (this.ready) {
+      this.addItem({ who: "user", text: shown });
+      this.emit(payload);
+      return;
+    }
+    var item = { who: "user", text: shown, key: Math.random().toString(36).slice(2, 10), state: "pending" };
+    if (payload !== shown) item.payload = payload;
+    this.addItem(item);
+    this.enqueue(payload, item);
   };
 
   Widget.prototype.emit = function (message) {
-    this.setTyping(true);
     if (!this.ready) {
-      this.queue.push(message);
-      this.connect();
+      this.enqueue(message, null);
       return;
     }
+    this.setTyping(true);
     this.socket.emit(this.userEvent, {
       message: message,
       session_id: this.sessionId,
       metadata: { language: this.language }
     });
+  };
+
+  /** Keeps `payload` until the connection is back; the person's message `item` (if any) gives up later. */
+  Widget.prototype.enqueue = function (payload, item) {
+    var self = this;
+    var entry = { payload: payload, item: item, timer: null, since: Date.now() };
+    var check = function () {
+      var waited = Date.now() - entry.since;
+      var offline = navigator.onLine === false;
+      if ((offline && waited >= OFFLINE_GIVE_UP_MS) || waited >= PENDING_GIVE_UP_MS) self.giveUp(entry);
+      else entry.timer = setTimeout(check, DELIVERY_CHECK_MS);
+    };
+    if (item) entry.timer = setTimeout(check, DELIVERY_CHECK_MS);
+    this.queue.push(entry);
+    this.setTyping(true);
+    if (this.socket && !this.socket.active) this.socket.connect(); // a refused connection, tried again
+    this.connect();
+  };
+
+  /** The queued message of `entry` will not be sent by itself: its bubble offers a retry instead. */
+  Widget.prototype.giveUp = function (entry) {
+    var at = this.queue.indexOf(entry);
+    if (at < 0) return;
+    this.queue.splice(at, 1);
+    clearTimeout(entry.timer);
+    this.markDelivery(entry.item, "failed");
+    this.announce("failedNotice");
+    var waiting = this.queue.some(function (other) {
+      return other.item;
+    });
+    if (!waiting) this.setTyping(false);
+  };
+
+  /** Every queued message of the person gives up at once: the connection cannot be made. */
+  Widget.prototype.giveUpAll = function () {
+    var self = this;
+    this.queue
+      .filter(function (entry) {
+        return entry.item;
+      })
+      .forEach(function (entry) {
+        self.giveUp(entry);
+      });
+  };
+
+  /** Sends, in order and once each, what waited for the connection. */
+  Widget.prototype.flushQueue = function () {
+    var queued = this.queue.splice(0);
+    var sentLater = false;
+    for (var i = 0; i < queued.length; i++) {
+      clearTimeout(queued[i].timer);
+      if (queued[i].item) {
+        this.markDelivery(queued[i].item, null);
+        sentLater = true;
+      }
+      this.emit(queued[i].payload);
+    }
+    if (sentLater) this.announce("sentNotice");
+  };
+
+  /** The retry button of a message that was not sent: sends it now, or queues it again. */
+  Widget.prototype.retry = function (item) {
+    if (item.state !== "failed") return;
+    var payload = item.payload || item.text;
+    this.input.focus(); // the button is about to go away
+    if (this.ready) {
+      this.markDelivery(item, null);
+      this.emit(payload);
+      this.announce("sentNotice");
+    } else {
+      this.markDelivery(item, "pending");
+      this.enqueue(payload, item);
+    }
+  };
+
+  /** Sets what became of the person's message `item`: "pending", "failed" or null (sent). */
+  Widget.prototype.markDelivery = function (item, state) {
+    if (state) item.state = state;
+    else delete item.state;
+    this.refreshDelivery(item);
+    this.save();
   };
 
   Widget.prototype.setLanguage = function (lang, tellAssistant) {
@@ -627,6 +798,9 @@
     this.items = [];
     this.inBooking = false;
     this.sessionId = null;
+    this.queue.forEach(function (entry) {
+      clearTimeout(entry.timer);
+    });
     this.queue = [];
     this.setTyping(false);
     this.renderAll();
@@ -651,6 +825,7 @@
       if (!io) {
         self.connecting = false;
         self.setStatus("offline");
+        self.giveUpAll();
         return;
       }
       var socket = io(self.server, {
@@ -674,8 +849,7 @@
         self.ready = true;
         self.setStatus(null);
         self.save();
-        var queued = self.queue.splice(0);
-        for (var i = 0; i < queued.length; i++) self.emit(queued[i]);
+        self.flushQueue();
       });
       socket.on(self.botEvent, function (message) {
         self.receive(message);
@@ -694,6 +868,8 @@
       socket.on("connect_error", function () {
         self.ready = false;
         self.setStatus(self.everConnected ? "reconnecting" : "offline");
+        // the server refused this connection (not a network error): socket.io will not try again
+        if (!socket.active) self.giveUpAll();
       });
     });
   };
