@@ -33,7 +33,9 @@ def slot_payload(replies: list[dict]) -> str:
     """The first slot button's payload of these replies."""
     for reply in replies:
         for button in reply.get("buttons") or []:
-            value = json.loads(button["payload"].removeprefix("/inform") or "{}").get("lead_slot")
+            if not button["payload"].startswith('/inform{"lead_slot"'):
+                continue
+            value = json.loads(button["payload"].removeprefix("/inform")).get("lead_slot")
             if value not in (None, "more", "none"):
                 return str(button["payload"])
     raise RuntimeError(f"no slot was offered: {replies}")
@@ -41,7 +43,7 @@ def slot_payload(replies: list[dict]) -> str:
 
 def book(assistant: Assistant, sender: str, index: int) -> tuple[float, float]:
     """One booking in French; (seconds of the slot-pick turn, seconds of the confirming turn)."""
-    for message in ("Je voudrais parler à un consultant", "oui", f"Camille Roy {index}",
+    for message in ("Je voudrais parler à un consultant", "oui", "Camille Roy",
                     f"camille.roy.{index}@example.org"):
         assistant.say(sender, message)
     payload = slot_payload(assistant.say(sender, "passer"))
