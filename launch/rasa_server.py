@@ -24,6 +24,7 @@ from typing import Any
 
 from launch.health import add_sanic_routes, rasa_server_checks
 from launch.rasa_patches import UnsupportedRasaVersion, check_version, install_rasa_server_patches
+from privacy.tracker_events import time_bounded
 from project_settings import ProjectSettings, SettingsError, get_settings
 
 MIN_SECRET_CHARS = 16
@@ -106,6 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # No personal data in the logs: Rasa logs JSON (even in a terminal) so that the conversation fields can
     # be redacted, and emails and phone numbers are masked everywhere (privacy/log_masking.py).
     os.environ["FORCE_JSON_LOGGING"] = "1"
+    # The tracker store's statements stay below the action timeout, like every other connection's.
+    tracker_url = get_settings().tracker_database_url
+    if tracker_url:
+        os.environ["TRACKER_DB_URL"] = time_bounded(tracker_url).render_as_string(hide_password=False)
     install_rasa_server_patches()
     add_health_routes()
     from rasa.__main__ import main as rasa_main  # slow import: only once the settings are known to be fine
