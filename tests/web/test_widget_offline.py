@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from tests.servers import ROOT, Assistant
 from tests.web.conftest import PHONE, BrowserTab
-from tests.web.test_widget import Chat, user_events
+from tests.web.test_widget import Chat, stored_items, user_events
 
 SCREENSHOT = ROOT / "reports" / "widget-offline.png"
 GIVE_UP_AFTER = "00:35"  # a little more than the widget's OFFLINE_GIVE_UP_MS (30 s, device offline)
@@ -45,9 +45,11 @@ def restore(tab: BrowserTab, chat: Chat) -> None:
 
 
 def widget_errors(tab: BrowserTab) -> list[str]:
-    """Console and page errors, except the browser's own report of socket.io's polls made while offline."""
-    offline = "Failed to load resource: net::ERR_INTERNET_DISCONNECTED"
-    return [e for e in tab.console_errors if e != offline] + tab.page_errors
+    """Console and page errors, except the browser's own report of socket.io's polls made while offline
+    (or refused by the test's route)."""
+    codes = ("ERR_INTERNET_DISCONNECTED", "ERR_FAILED")
+    cut_off = {f"Failed to load resource: net::{code}" for code in codes}
+    return [e for e in tab.console_errors if e not in cut_off] + tab.page_errors
 
 
 def test_message_typed_while_offline_is_sent_once_and_in_order_when_back(
@@ -159,4 +161,58 @@ def test_in_french_on_a_phone_a_retry_while_still_offline_waits_again_then_goes(
         "Je voudrais savoir si je suis admissible au PMI+",
         "J'habite à Alger",
     ]
+    assert widget_errors(tab) == []
+
+
+def test_a_message_waiting_when_the_page_is_reloaded_offers_a_retry(
+    assistant: Assistant, new_tab: Callable[..., BrowserTab]
+) -> None:
+    tab = new_tab()
+    page = tab.page
+    chat = OfflineChat(page)
+    page.goto(assistant.web_url)
+    chat.open()
+    chat.reply(chat.say("Can you check if I qualify for IMP+?"), "Where do you live")
+    session = chat.session_id() or ""
+
+    cut(tab, chat, "Connection lost. Reconnecting…")
+    before = chat.say("I live in Lyon, France")
+    expect(chat.pending).to_have_count(1)
+    # the page comes back, but the assistant cannot be reached yet: the message was never sent, and says so
+    page.route("**/socket.io/**", lambda route: route.abort())
+    tab.context.set_offline(False)
+    page.reload()
+    expect(chat.retry).to_have_text("Not sent — tap to retry")
+    expect(chat.pending).to_have_count(0)
+
+    page.unroute("**/socket.io/**")
+    expect(chat.status).to_be_hidden(timeout=30_000)
+    assert [e["text"] for e in user_events(assistant, session)] == ["Can you check if I qualify for IMP+?"]
+    chat.retry.click()
+    chat.reply(before, "Do you hold a Quebec Selection Certificate")
+    assert [e["text"] for e in user_events(assistant, session)] == [
+        "Can you check if I qualify for IMP+?",
+        "I live in Lyon, France",
+    ]
+    assert widget_errors(tab) == []
+
+
+def test_a_contact_detail_typed_offline_during_a_booking_is_never_stored(
+    assistant: Assistant, new_tab: Callable[..., BrowserTab]
+) -> None:
+    tab = new_tab()
+    chat = OfflineChat(tab.page)
+    tab.page.goto(assistant.web_url)
+    chat.open()
+    chat.reply(chat.say("I'd like to book a call with a consultant"), "Before I ask for any personal detail")
+    chat.reply(chat.click("Yes"), "full name")
+
+    cut(tab, chat, "Connection lost. Reconnecting…")
+    before = chat.say("Zofia Marchetti-Lund")
+    expect(chat.pending).to_have_count(1)
+    assert "Zofia" not in stored_items(tab.page)
+    restore(tab, chat)
+    chat.reply(before, "email")
+    assert "Zofia" not in stored_items(tab.page)
+    chat.reply(chat.say("stop"), "cancelled")
     assert widget_errors(tab) == []
