@@ -42,7 +42,7 @@ stop() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -f "$given_up"
-  exit 0
+  exit "${1:-0}"
 }
 trap stop INT TERM
 
@@ -85,7 +85,7 @@ failed_to_start() {
 for port in "${rasa_ports[@]}"; do
   for _ in $(seq 1 180); do
     if curl -sf "http://127.0.0.1:${port}/" >/dev/null 2>&1; then break; fi
-    failed_to_start && stop
+    failed_to_start && stop 1
     sleep 1
   done
 done

@@ -108,14 +108,15 @@ class RunScript:
         os.killpg(self.process.pid, signal.SIGINT)
 
 
-StartRun = Callable[[str, list[int], dict[str, str]], RunScript]
+StartRun = Callable[..., RunScript]  # (profile, rasa_ports, env, until_ready=True)
 
 
 @pytest.fixture
 def run_script(tmp_path: Path) -> Iterator[StartRun]:
     started: list[RunScript] = []
 
-    def start(profile: str, rasa_ports: list[int], env: dict[str, str]) -> RunScript:
+    def start(profile: str, rasa_ports: list[int], env: dict[str, str],
+              until_ready: bool = True) -> RunScript:
         action_port = free_port()
         settings = {
             "RASA_PORTS": ",".join(map(str, rasa_ports)), "ACTION_PORT": str(action_port),
@@ -134,6 +135,8 @@ def run_script(tmp_path: Path) -> Iterator[StartRun]:
         client = Assistant(workdir=tmp_path, rasa_port=rasa_ports[0], action_port=action_port)
         run = RunScript(process, log, client)
         started.append(run)
+        if not until_ready:
+            return run
         wait_for(lambda: BANNER in run.output() or process.poll() is not None, "run.sh printed its banner",
                  START_TIMEOUT)
         assert process.poll() is None, run.output()
@@ -225,3 +228,18 @@ def test_a_killed_rasa_server_of_the_scale_out_profile_is_restarted(
     assert f"supervisor: Rasa server on port {second} exited (signal 9); restarting in 1 s" in run.output()
     assert "appear to be eligible" in eligible_person_conversation(run.client, second_url)
     stops_cleanly(run)
+
+
+def test_a_server_that_cannot_start_is_given_up_on_and_run_sh_says_which(run_script: StartRun) -> None:
+    port = free_port()
+    crashing = {"RASA_EXTRA_ARGS": "--no-such-option", "SUPERVISE_MAX_RESTARTS": "1"}
+    run = run_script("embedded", [port], crashing, until_ready=False)
+    assert run.process.wait(timeout=START_TIMEOUT) == 1
+    lines = run.output().splitlines()
+    server = f"Rasa server on port {port}"
+    assert f"supervisor: {server} exited (exit code 2); restarting in 1 s (restart 1 of 1)" in lines
+    assert f"A server failed to start: Rasa server on port {port} (see the lines above)." in lines
+    assert BANNER not in run.output()
+    action_port = str(run.client.action_port)
+    leftovers = [pid for pid, (_, command) in _processes().items() if action_port in command.split()]
+    assert leftovers == [], "the servers that did start were stopped"
