@@ -9,7 +9,7 @@ STAGE_LOG := reports/stage-times.txt
 timed = mkdir -p reports; s=$$SECONDS; trap 'echo "[$(1)] $$((SECONDS - s)) s" | tee -a $(STAGE_LOG)' EXIT;
 MODEL = models/impplus-$(shell scripts/model_is_current.sh --print).tar.gz
 
-.PHONY: bench-booking desk-password mail-sink stats install train run run-scale shell test test-fast end-to-end lint unit validate nlu-eval stories e2e scale browser leads leads-purge bench bench-engine bench-startup clean eval-nlu security audit purge docs-screenshots
+.PHONY: backup soak bench-booking desk-password mail-sink stats install train run run-scale shell test test-fast end-to-end lint unit validate nlu-eval stories e2e scale browser leads leads-purge bench bench-engine bench-startup clean eval-nlu security audit purge docs-screenshots
 
 install: $(STAMP)
 
@@ -130,6 +130,18 @@ bench: train bench-engine bench-startup bench-booking
 # The consultancy's side of "Book a call": `make leads` lists recent leads; see `python -m leads --help`.
 leads: install
 	$(PY) -m leads list
+
+# A consistent copy of the leads database (SQLite backup API, pg_dump, or an SQL export); restore with
+# `python -m leads restore --from FILE`.
+backup: install
+	@mkdir -p var && $(PY) -m leads backup --out var/leads-$$(date +%F).backup
+
+# A measurement, not a test: 20 minutes of mixed conversations on two Rasa servers (PostgreSQL and Redis) at
+# about half of saturation, with a Rasa server killed every 5 minutes, the action server once and PostgreSQL's
+# connections cut once: reports/soak.md and reports/soak.png. SOAK_ARGS="--minutes 5" for a short one.
+SOAK_ARGS ?=
+soak: train
+	$(PY) benchmarks/soak.py $(SOAK_ARGS)
 
 # The desk's password hash for DESK_PASSWORD_HASH (asks for the password; prints the hash only).
 desk-password: install

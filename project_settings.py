@@ -123,8 +123,8 @@ class ProjectSettings(BaseModel):
     facts_stale_after_days: conint(ge=1)
     shell_port: Port
     impplus_today: dt.date | None = None
-    # Supervision (launch/supervisor.py): a server that crashes is restarted with back-off, unless it crashed
-    # SUPERVISE_MAX_RESTARTS times within SUPERVISE_WINDOW_SECONDS (then it is given up on).
+    # Supervision (launch/supervisor.py): a server that crashes is restarted with back-off, at most
+    # SUPERVISE_MAX_RESTARTS times within SUPERVISE_WINDOW_SECONDS; the next crash gives it up.
     supervise_max_restarts: conint(ge=1)
     supervise_window_seconds: Positive
     # Health and metrics: GET /health/live, /health/ready and /metrics on every server. /metrics answers
