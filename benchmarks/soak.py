@@ -72,6 +72,13 @@ MAX_RSS_GROWTH = 0.10
 RESTART_TIMEOUT_SECONDS = 300.0
 APOLOGIES = frozenset(text(lang, "guard.unavailable") for lang in SUPPORTED)
 FLOOD_REFUSALS = frozenset(text(lang, "guard.flood") for lang in SUPPORTED)
+# Lines of the servers' logs counted in the report (Rasa's own wording, and channels/guarded_turn.py's).
+LOG_SIGNS = {
+    "tracker store failed, Rasa fell back to memory": "Falling back to use the 'InMemoryTrackerStore'",
+    "action server unreachable": "Couldn't connect to the server at",
+    "turn answered with the apology": "got no reply: sent the apology instead",
+    "tracebacks": "Traceback (most recent call last)",
+}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -420,6 +427,16 @@ def calibrate(urls: list[str], workload: Workload, seconds: float, prefix: str) 
     return result.turns_per_second
 
 
+def log_findings(workdir: Path) -> dict[str, int]:
+    """How often the servers' logs show each of LOG_SIGNS: where to look when a turn went missing."""
+    found = Counter()
+    for log in workdir.glob("*.log"):
+        content = log.read_text(errors="replace")
+        for name, sign in LOG_SIGNS.items():
+            found[name] += content.count(sign)
+    return {name: found[name] for name in LOG_SIGNS}
+
+
 def stored_user_texts(tracker_db_url: str, prefix: str) -> dict[str, list[str]]:
     """Each soak conversation's stored user messages, in the order they were stored."""
     engine = tracker_engine(tracker_db_url)
@@ -534,6 +551,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "faults": [dataclasses.asdict(fault) for fault in soak.faults],
         "memory": [dataclasses.asdict(sample) for sample in soak.memory],
         "check": check,
+        "log_findings": log_findings(workdir),
     }
 
 
