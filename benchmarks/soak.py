@@ -12,7 +12,7 @@ A measurement, not part of `make test`: it writes reports/soak.md, reports/soak.
 and exits 1 when a turn was lost or duplicated, a 5xx was answered, or a process's memory grew by 10 % or
 more after its warm-up.
 
-    python benchmarks/soak.py [--minutes 20] [--kill-every 5] [--seed 2026] [--rate TURNS_PER_SECOND]
+    python benchmarks/soak.py [--minutes 20] [--kill-every MINUTES] [--seed 2026] [--rate TURNS_PER_SECOND]
 """
 
 from __future__ import annotations
@@ -58,6 +58,9 @@ REPORTS_DIR = ROOT / "reports"
 # The soak's own database on the PostgreSQL server, dropped and created again at each run: cutting every
 # connection to it touches nobody else's tests, and its events are the soak's only.
 SOAK_DATABASE = "impplus_soak"
+# Without --kill-every, the kill interval is the run's length divided by this: the schedule of faults keeps
+# its shape for a short run (5 min for the 20-minute run: Rasa killed at 5, 10, 15).
+KILLS_PER_RUN = 4
 # Closed-loop users (no think time) of the calibration: enough to saturate two servers on a small machine.
 CALIBRATION_USERS = 10
 # The share of the calibrated saturation the soak runs at.
@@ -84,16 +87,19 @@ LOG_SIGNS = {
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=20, help="how long the load runs (default 20)")
-    parser.add_argument("--kill-every", type=float, default=5,
-                        help="minutes between two Rasa server kills (default 5); the action server is killed "
-                             "at 1.5 times this, PostgreSQL's connections cut at 2.5 times this")
+    parser.add_argument("--kill-every", type=float,
+                        help="minutes between two Rasa server kills (default: a quarter of --minutes, 5 for "
+                             "20); the action server is killed at 1.5 times this, PostgreSQL's connections "
+                             "cut at 2.5 times this")
     parser.add_argument("--seed", type=int, help="the conversations' seed (default: workload.yml's)")
     parser.add_argument("--rate", type=float,
                         help="turns per second to send (default: half of a short calibration's saturation)")
     parser.add_argument("--calibration-seconds", type=float, default=20,
                         help="how long the calibration saturates the servers (default 20)")
     parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="folder for the reports")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.kill_every = args.kill_every or args.minutes / KILLS_PER_RUN
+    return args
 
 
 # --- The turns --------------------------------------------------------------------------------------------
