@@ -7,7 +7,9 @@ The Rasa server (``install_rasa_server_patches``, from launch.rasa_server and la
 - Rasa waits for the action server a little longer than an action may take, never 300 s
   (channels.action_timeout);
 - the action server's replies are checked against a JSON schema compiled once
-  (channels.action_response_check).
+  (channels.action_response_check);
+- the SQL tracker store checks each pooled connection before use and runs a query once more when its
+  connection was lost, so a cut database connection loses no turn (stores.sql_reconnect).
 
 The action server (``install_action_server_patches``, from launch.action_server):
 - the same log masking;
@@ -66,9 +68,11 @@ def install_rasa_server_patches() -> None:
 
     from channels.action_response_check import validate_action_result
     from channels.action_timeout import request_timeout
+    from stores.sql_reconnect import install as install_sql_reconnect
 
     rasa_actions.DEFAULT_REQUEST_TIMEOUT = request_timeout()  # read by RemoteAction.run at each call
     rasa_actions.RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    install_sql_reconnect()
     _installed.add("rasa_server")
 
 

@@ -1,0 +1,78 @@
+"""Rasa's SQL tracker store on a real PostgreSQL whose connections are cut between two turns (what the soak
+test found losing turns): with stores.sql_reconnect installed, both turns are stored."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+import warnings
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from stores.sql_reconnect import install, with_pre_ping
+from tests.local_services import local_postgres_fixture  # noqa: F401 - fixture
+
+
+@pytest.fixture
+def database_url(local_postgres_url: str) -> Iterator[str]:
+    """A database of this test's own, so cutting its connections touches no other test."""
+    name = f"reconnect_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(local_postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield make_url(local_postgres_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def cut_connections(url: str) -> int:
+    """pg_terminate_backend on every other connection to the database, as a failover or a restart would."""
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        cut = connection.execute(sa.text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar_one()
+    engine.dispose()
+    return int(cut)
+
+
+def test_a_turn_after_the_connections_were_cut_is_stored(database_url: str) -> None:
+    import rasa.shared.core.trackers  # noqa: F401 - Rasa's own warning filters first
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from rasa.core.tracker_store import SQLTrackerStore
+        from rasa.shared.core.events import UserUttered
+        from rasa.shared.core.trackers import DialogueStateTracker
+    install()
+    store = SQLTrackerStore(host=database_url)
+    sender = "reconnect-1"
+
+    async def turn(text: str) -> None:
+        tracker = await store.retrieve(sender) or DialogueStateTracker(sender, slots=[])
+        tracker.update(UserUttered(text))
+        await store.save(tracker)
+
+    asyncio.run(turn("one"))
+    assert cut_connections(database_url) >= 1
+    asyncio.run(turn("two"))
+    stored = asyncio.run(store.retrieve(sender))
+    assert [event.text for event in stored.events if isinstance(event, UserUttered)] == ["one", "two"]
+    store.engine.dispose()
+
+
+def test_the_urls_own_options_are_kept_over_rasas_search_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With POSTGRESQL_SCHEMA set Rasa adds its own connection options, which replaced the URL's (and with
+    them the statement timeout)."""
+    import rasa.core.tracker_store as tracker_store
+
+    monkeypatch.setenv("POSTGRESQL_SCHEMA", "impplus")
+    url = "postgresql://127.0.0.1/test?options=-csearch_path%3Dimpplus%20-cstatement_timeout%3D10000"
+    kwargs = with_pre_ping(tracker_store.create_engine_kwargs)(url)
+    assert kwargs["pool_pre_ping"] is True and "options" not in kwargs.get("connect_args", {})
+    plain = with_pre_ping(tracker_store.create_engine_kwargs)("postgresql://127.0.0.1/test")
+    assert plain["connect_args"] == {"options": "-csearch_path=impplus"}
