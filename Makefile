@@ -72,10 +72,11 @@ e2e: train
 scale: train
 	@$(call timed,scale) $(PY) -m pytest -q tests/stores tests/scale
 
-# The website widget in Debian's or Playwright's Chromium (found by scripts/ensure_chromium.sh, never installed).
+# The website widget and the desk in Debian's or Playwright's Chromium (found by scripts/ensure_chromium.sh, never
+# installed); one pytest process each, as each starts its own Playwright.
 browser: train
 	scripts/ensure_chromium.sh
-	@$(call timed,browser) $(PY) -m pytest -q tests/web tests/desk/test_desk_browser.py
+	@$(call timed,browser) $(PY) -m pytest -q tests/web && $(PY) -m pytest -q tests/desk/test_desk_browser.py
 
 # The README's pictures of the widget (docs/*.png), taken by the browser tests that show them.
 docs-screenshots: train
