@@ -34,7 +34,7 @@ from i18n.catalog import text
 from i18n.languages import SUPPORTED
 from launch.health import add_sanic_routes, desk_checks
 from launch.metrics import outbox_metrics
-from leads.follow_ups import STATUSES, forget, history, set_status, status_of
+from leads.follow_ups import STATUSES, history, set_status, status_of
 from leads.lead_errors import LeadInputError
 from leads.records import utcnow
 from leads.reference import normalise_reference
@@ -312,7 +312,6 @@ def _routes(app: Sanic, desk: Desk) -> None:  # noqa: C901 - one place lists eve
         if form.get("confirm") != "yes":
             return redirect(f"/leads/{quote(lead.reference)}/erase", status=303)
         report = desk.store.erase(reference=lead.reference, tracker_db_url=settings.tracker_database_url)
-        forget(desk.store, lead.reference)  # the notes may name the person too
         logger.info("desk: erased lead %s (tracker: %s, %d event(s))", lead.reference, report.tracker,
                     report.events_deleted)
         return redirect(f"/leads?erased={quote(lead.reference)}", status=303)

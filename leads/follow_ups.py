@@ -77,17 +77,3 @@ def history(store: LeadStore, reference: str) -> list[FollowUp]:
              .order_by(LeadFollowUpRow.at.desc(), LeadFollowUpRow.id.desc()))
     with store.session() as session:
         return [FollowUp(row.status, row.note, row.at) for row in session.execute(query).scalars()]
-
-
-def forget(store: LeadStore, reference: str) -> int:
-    """Delete a lead's follow-ups (their notes may name the person), for its erasure; returns the count."""
-    normalised = normalise_reference(reference)
-    if normalised is None:
-        return 0
-    with store.session() as session:
-        rows = list(session.execute(select(LeadFollowUpRow).where(
-            LeadFollowUpRow.lead_reference == normalised)).scalars())
-        for row in rows:
-            session.delete(row)
-        session.commit()
-    return len(rows)

@@ -14,7 +14,7 @@ from desk.language import desk_language, from_accept_language
 from desk.moments import moment, slot
 from desk.sessions import LIFETIME_SECONDS, SessionSigner
 from leads import LeadStore, NewLead
-from leads.follow_ups import NEVER_FOLLOWED_UP, forget, history, set_status, status_of
+from leads.follow_ups import NEVER_FOLLOWED_UP, history, set_status, status_of
 from leads.lead_errors import LeadInputError
 from leads.transcript import ASSISTANT, PERSON, channel_of, channels, transcript
 from tests.desk.conftest import RasaTracker
@@ -141,7 +141,7 @@ def test_follow_ups_make_a_history_whose_latest_is_the_status(store: LeadStore) 
     assert statuses[second].status == "new"
     assert [(f.status, f.note) for f in history(store, first)] == [
         ("closed", "booked elsewhere"), ("contacted", "left a voicemail")]
-    assert forget(store, first) == 2 and history(store, first) == []
+    assert store.erase(reference=first).leads_deleted == 1 and history(store, first) == []  # notes go too
 
 
 @pytest.mark.parametrize(("reference", "status", "note", "code"), [
