@@ -16,6 +16,8 @@ import asyncio
 import datetime as dt
 import json
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -39,8 +41,15 @@ def now() -> dt.datetime:
 
 
 def availability() -> Availability:
-    """The consultancy's availability, as the AVAILABILITY_FILE setting names it."""
-    return load_availability(get_settings().availability_path)
+    """The consultancy's availability, as the AVAILABILITY_FILE setting names it: parsed once per version of
+    the file (every slot button's label needs it), read again when the file changes."""
+    path = get_settings().availability_path
+    return _parsed_availability(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _parsed_availability(path: Path, _version: int) -> Availability:
+    return load_availability(path)
 
 
 def person_zone(tracker: Tracker) -> str | None:
