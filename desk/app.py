@@ -34,6 +34,7 @@ from i18n.catalog import text
 from i18n.languages import SUPPORTED
 from launch.health import add_sanic_routes, desk_checks
 from launch.metrics import outbox_metrics
+from leads.availability import consultancy_zone
 from leads.follow_ups import STATUSES, history, set_status, status_of
 from leads.lead_errors import LeadInputError
 from leads.records import utcnow
@@ -44,7 +45,7 @@ from project_settings import ProjectSettings
 
 from . import csrf, language, sessions
 from .auth import LoginLimiter, verify_password
-from .moments import consultancy_zone, moment
+from .moments import moment
 from .pages import (
     Zones,
     criteria,

@@ -10,17 +10,7 @@ from babel.dates import format_time
 
 from i18n.formatting import format_date
 
-FALLBACK_CONSULTANCY_ZONE = "America/Montreal"  # when config/availability.yaml's reader is not there
 _TIME_PATTERNS = {"fr": "H 'h' mm"}  # Quebec writes "9 h 30" (babel's fr_CA says "09 h 30")
-
-
-def consultancy_zone() -> str:
-    """The zone the consultancy works in: config/availability.yaml's (leads.availability), else Montreal."""
-    try:
-        from leads.availability import load_availability
-    except ImportError:
-        return FALLBACK_CONSULTANCY_ZONE
-    return str(load_availability().time_zone)
 
 
 def city(zone: str) -> str:

@@ -182,3 +182,8 @@ def load_availability(path: Path | str | None = None) -> Availability:
         faults = "; ".join(f"{'.'.join(str(part) for part in fault['loc'])}: {fault['msg']}"
                            for fault in error.errors())
         raise AvailabilityError(f"{path}: {faults}") from None
+
+
+def consultancy_zone(path: Path | str | None = None) -> str:
+    """The zone the consultancy works in: the availability file's (for the emails and the desk)."""
+    return load_availability(path).time_zone

@@ -19,7 +19,7 @@ from i18n.formatting import format_slot
 from i18n.languages import DEFAULT_LANGUAGE
 from project_settings import ProjectSettings
 
-from .availability import load_availability
+from .availability import consultancy_zone
 from .calendar_invite import CallInvite, invite_ics
 from .records import Lead
 
@@ -34,11 +34,6 @@ def message_id(reference: str, event: str, kind: str, row_id: int, settings: Pro
 def invite_uid(reference: str, settings: ProjectSettings) -> str:
     """The calendar event's UID: one per lead, so a move or a cancellation updates the same event."""
     return f"call-{reference}@{_mail_domain(settings)}"
-
-
-def consultancy_zone(settings: ProjectSettings) -> str:
-    """The consultancy's time zone, as the availability file gives it."""
-    return load_availability(settings.availability_path).time_zone
 
 
 def person_email(lead: Lead, event: str, settings: ProjectSettings, *, message_id: str, sequence: int,
@@ -100,7 +95,7 @@ def _values(lead: Lead, settings: ProjectSettings, lang: str, for_desk: bool = F
     verdict_key = lead.verdict if lead.verdict in entry(lang, "booking.verdicts") else "none"
     # The person reads the slot in their time with the consultancy's beside it; the consultancy in its own.
     zone = None if for_desk else lead.time_zone
-    slot = (format_slot(lead.slot_starts_at, zone, consultancy_zone(settings), lang)
+    slot = (format_slot(lead.slot_starts_at, zone, consultancy_zone(settings.availability_path), lang)
             if lead.slot_starts_at else text(lang, "mail.desk.no_slot"))
     return {
         "reference": lead.reference,
