@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date as babel_date
 from babel.dates import format_skeleton, format_time, get_timezone_location
 from babel.lists import format_list as babel_list
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from i18n.catalog import entry, text
 from i18n.text_folding import fold_char
@@ -42,6 +42,11 @@ def format_date(d: date, lang: str) -> str:
 def format_number(n: float, lang: str) -> str:
     """'1,234' in English, '1 234' in French (a narrow no-break space, U+202F), every digit kept."""
     return format_decimal(n, locale=lang, decimal_quantization=False)
+
+
+def format_share(count: int, total: int, lang: str) -> str:
+    """`count` as a whole percentage of `total`: "42%" in English, "42 %" in French (0% of nothing)."""
+    return format_percent(count / total if total else 0, locale=lang)
 
 
 def format_list(items: Sequence[str], lang: str, conjunction: Conjunction = "or") -> str:

@@ -13,10 +13,8 @@ from __future__ import annotations
 from datetime import timedelta
 from html import escape
 
-from babel.numbers import format_percent
-
 from i18n.catalog import text
-from i18n.formatting import format_date, format_number
+from i18n.formatting import format_date, format_number, format_share
 from i18n.languages import DEFAULT_LANGUAGE, supported
 
 from .funnel import CHANNELS, STAGES, FunnelReport, StageCounts
@@ -202,11 +200,6 @@ def _period(report: FunnelReport, lang: str) -> str:
     if report.until is None:
         return text(lang, "funnel.period_open", since=since)
     return text(lang, "funnel.period", since=since, until=format_date(report.until, lang))
-
-
-def format_share(count: int, total: int, lang: str) -> str:
-    """`count` as a whole percentage of `total`: "42%" in English, "42 %" in French."""
-    return format_percent(count / total if total else 0, locale=lang)
 
 
 def _width(count: int, total: int) -> float:

@@ -25,6 +25,7 @@ from typing import Any, NoReturn, TextIO
 from sqlalchemy.exc import SQLAlchemyError
 
 from i18n.catalog import text
+from i18n.formatting import format_share
 from i18n.languages import SUPPORTED
 from privacy.log_masking import mask_email, mask_phone
 from privacy.tracker_retention import TrackerPurge, purge_conversations
@@ -33,7 +34,7 @@ from project_settings import ProjectSettings, SettingsError, get_settings, safe_
 from .backup import METHOD_NAMES, BackupError, BackupResult, backup, restore
 from .emails import validate_email
 from .funnel import STAGES, FunnelReport, NoTrackerStore, StageCounts, funnel_report
-from .funnel_chart import channel_label, format_share, language_label
+from .funnel_chart import channel_label, language_label
 from .lead_errors import LeadInputError
 from .records import ErasureReport, Lead, utcnow
 from .reference import normalise_reference

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from i18n.catalog import text
+from i18n.formatting import format_share
 from leads.funnel import Conversation, FunnelReport, funnel_report
-from leads.funnel_chart import description, format_share, funnel_svg
+from leads.funnel_chart import description, funnel_svg
 from tests.leads.funnel_seed import NOV_2, NOV_3, seed
 
 SVG = "{http://www.w3.org/2000/svg}"
