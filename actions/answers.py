@@ -10,11 +10,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.clock import today
-from actions.conversation_state import language_of, latest_intent, requested_field
-from actions.profile_updates import read_message
 from actions.program_facts import fill, source_lines
 from eligibility import load_program
 from i18n.catalog import entry
+from reading.conversation_state import language_of, latest_intent, requested_field
+from reading.profile_updates import read_message
 
 # The question intents this action answers: one answer each in i18n/messages/<lang>.yml.
 QUESTION_INTENTS = tuple(entry("en", "answers"))

@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation_state import language_of
+from reading.conversation_state import language_of
 
 # The keyword arguments of one dispatcher.utter_message call (text, buttons, ...).
 Message = dict[str, Any]

@@ -26,7 +26,12 @@ from actions.answers import QUESTION_INTENTS
 from actions.ask_action import Message, ask_actions
 from actions.clock import today
 from actions.consent import consent_values
-from actions.conversation_state import (
+from actions.screening import resuming_after_interruption
+from i18n.catalog import entry, text
+from launch.metrics import BOOKINGS
+from privacy.tracker_redaction import redact_since
+from project_settings import get_settings
+from reading.conversation_state import (
     BOOKING_FORM,
     in_booking,
     language_of,
@@ -35,11 +40,6 @@ from actions.conversation_state import (
     profile_of,
     skipped_fields,
 )
-from actions.screening import resuming_after_interruption
-from i18n.catalog import entry, text
-from launch.metrics import BOOKINGS
-from privacy.tracker_redaction import redact_since
-from project_settings import get_settings
 
 # Consent first (Law 25): the form asks these in this order (domain.yml lists them the same way).
 LEAD_FIELDS = (

@@ -21,13 +21,13 @@ from rasa_sdk.types import DomainDict
 from actions import lead_details, slot_offer
 from actions.ask_action import Message, ask_actions
 from actions.consent import consent_values
-from actions.conversation_state import language_of, latest_intent, latest_text
 from actions.screening import resuming_after_interruption
 from i18n.catalog import entry, text
 from leads import call_changes
 from leads.appointments import SlotTaken
 from leads.reference import normalise_reference
 from project_settings import get_settings
+from reading.conversation_state import language_of, latest_intent, latest_text
 
 CALL_FIELDS = ("call_reference", "call_email", "call_new_slot")
 CALL_SLOTS = (*CALL_FIELDS, "call_request", "call_verified", "lead_slot_after")

@@ -9,7 +9,10 @@ from rasa_sdk.types import DomainDict
 
 from actions.booking import cancel_booking
 from actions.call_change import stop_call_change
-from actions.conversation_state import (
+from eligibility import question
+from i18n.catalog import entry, text
+from launch.metrics import FALLBACKS
+from reading.conversation_state import (
     in_booking,
     in_call_change,
     in_screening,
@@ -17,9 +20,6 @@ from actions.conversation_state import (
     latest_intent,
     requested_field,
 )
-from eligibility import question
-from i18n.catalog import entry, text
-from launch.metrics import FALLBACKS
 
 # Intent → message key for the replies that need no logic.
 REPLIES = {

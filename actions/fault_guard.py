@@ -18,9 +18,9 @@ from typing import Any
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
 
-from actions.conversation_state import language_of_call
 from i18n.catalog import text
 from project_settings import action_timeout
+from reading.conversation_state import language_of_call
 
 logger = logging.getLogger(__name__)
 

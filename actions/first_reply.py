@@ -13,9 +13,9 @@ from typing import Any
 
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
-from actions.conversation_state import language_of_call
 from actions.fault_guard import ExecutorRun
 from i18n.catalog import text
+from reading.conversation_state import language_of_call
 
 
 def bot_spoke_this_session(events: list[dict[str, Any]]) -> bool:

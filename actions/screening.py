@@ -1,8 +1,8 @@
 """The eligibility check as a Rasa form whose questions come from the engine.
 
-Each user turn, `action_read_message` (a custom slot mapping, so Rasa runs it after every message) keeps
-the language and takes every fact the message states. The form's validation asks the engine for the next
-question that can still change the verdict, or ends the form as soon as the verdict is known.
+Each user turn, the Rasa server has already read the message (`reading.message_reader`): the language is
+kept and every fact the message states is in the slots. The form's validation asks the engine for the
+next question that can still change the verdict, or ends the form as soon as the verdict is known.
 """
 
 from __future__ import annotations
@@ -16,19 +16,15 @@ from rasa_sdk.types import DomainDict
 
 from actions.ask_action import Message, ask_actions
 from actions.clock import today
-from actions.conversation_state import (
-    in_booking,
+from eligibility import PROFILE_FIELDS, assess, question
+from i18n.catalog import text
+from reading.conversation_state import (
     in_screening,
     latest_intent,
-    latest_text,
     profile_of,
     requested_field,
     skipped_fields,
 )
-from actions.profile_updates import read_message
-from eligibility import PROFILE_FIELDS, assess, question
-from i18n.catalog import text
-from i18n.languages import requested_language, supported, turn_language
 
 # Answers that should have filled the question asked; anything else (a question, small talk) is an
 # interruption after which the form simply asks again.
@@ -38,64 +34,6 @@ CONTINUE_INTENTS = frozenset({"check_eligibility"})
 # After this many unusable answers the question is shown with its choices; one more and it is skipped.
 CHOICES_AFTER = 2
 SKIP_AFTER = 3
-
-
-class ActionReadMessage(Action):
-    """Keeps the conversation's language and records every profile fact in the latest message."""
-
-    def name(self) -> str:
-        return "action_read_message"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        events: list[EventType] = []
-        current = tracker.get_slot("language")
-        message_text = latest_text(tracker)
-        intent = latest_intent(tracker)
-        requested = None
-        if intent == "switch_language" and tracker.get_slot("requested_slot") != "lead_language":
-            requested = _language_entity(tracker) or requested_language(message_text, current)
-        lang = turn_language(message_text, current, requested=requested, channel=_channel_language(tracker))
-        if lang and lang != current:
-            events.append(SlotSet("language", lang))
-        if in_booking(tracker):
-            # Contact details are being given: "mornings, Paris time" or a name is no fact about the
-            # person's situation, and nothing derived from them is kept in the screening.
-            return events
-
-        reading = read_message(
-            intent, (tracker.latest_message or {}).get("entities") or [], requested_field(tracker)
-        )
-        for name, value in reading.updates.items():
-            if tracker.get_slot(name) != value:
-                events.append(SlotSet(name, value))
-        if reading.place and reading.updates.get("residence"):
-            events.append(SlotSet("place", reading.place))
-        elif "residence" in reading.updates and tracker.get_slot("place"):
-            events.append(SlotSet("place", None))
-
-        skipped = skipped_fields(tracker)
-        now_skipped = [name for name in skipped if name not in reading.updates]
-        if reading.dont_know and reading.dont_know not in now_skipped:
-            now_skipped.append(reading.dont_know)
-        if now_skipped != skipped:
-            events.append(SlotSet("skipped_fields", now_skipped))
-        return events
-
-
-def _language_entity(tracker: Tracker) -> str | None:
-    """The language named by a button or widget switch: /switch_language{"language": "fr"}."""
-    for entity in (tracker.latest_message or {}).get("entities") or []:
-        lang = supported(entity.get("value")) if entity.get("entity") == "language" else None
-        if lang:
-            return lang
-    return None
-
-
-def _channel_language(tracker: Tracker) -> str | None:
-    """A language the channel told us (e.g. the website widget's language switch), if any."""
-    return supported(((tracker.latest_message or {}).get("metadata") or {}).get("language"))
 
 
 class ValidateScreeningForm(Action):
@@ -200,4 +138,4 @@ def _anything_known(tracker: Tracker) -> bool:
 ASK_ACTIONS = ask_actions(PROFILE_FIELDS, field_question)
 
 
-__all__ = ["ActionReadMessage", "ValidateScreeningForm", "ASK_ACTIONS", "field_question", "in_screening"]
+__all__ = ["ValidateScreeningForm", "ASK_ACTIONS", "field_question", "in_screening"]

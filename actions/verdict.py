@@ -18,12 +18,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.clock import today
-from actions.conversation_state import language_of, profile_of, skipped_fields
 from actions.program_facts import numbered_sources, page_of, source_lines
 from eligibility import Assessment, Criterion, Source, assess, load_program
 from i18n.catalog import text
 from i18n.formatting import format_list
 from launch.metrics import VERDICTS
+from reading.conversation_state import language_of, profile_of, skipped_fields
 
 FINAL_VERDICTS = frozenset({"eligible", "not_eligible", "not_yet", "unconfirmed"})
 

@@ -6,7 +6,11 @@ after the other: the `rasa init` baseline, the assistant embedded (SQLite), and 
 throughput at each concurrency level, errors, time until the first answer, resident memory after the load;
 plus training time from scratch. Writes reports/bench.json, reports/bench.md and reports/bench_latency.png.
 
+With py-spy installed, it also records a flame graph of each chosen configuration's (first) Rasa server
+during an extra, unmeasured level at FLAME_CONCURRENCY: reports/flame-<configuration>.svg.
+
     python benchmarks/bench_assistant.py [--skip-train] [--fresh] [--seconds 10] [--only embedded baseline]
+        [--flame embedded baseline]
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import deployments  # noqa: E402
+from benchmarks import deployments, flame  # noqa: E402
 from benchmarks.baseline import BaselineProject  # noqa: E402
 from benchmarks.bench_report import markdown, write_reports  # noqa: E402
 from benchmarks.deployments import BASELINE, CONFIGURATIONS, Configuration  # noqa: E402
@@ -39,6 +43,8 @@ from tests.servers import ROOT  # noqa: E402
 
 BENCH_DIR = ROOT / "var" / "bench"
 REPORTS_DIR = ROOT / "reports"
+# The flame graph's load: a level the servers answer well below saturation.
+FLAME_CONCURRENCY = 10
 
 
 def parse_args() -> argparse.Namespace:
@@ -49,6 +55,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--only", nargs="+", choices=[configuration.name for configuration in CONFIGURATIONS],
                         help="run only these configurations (the others are reported as skipped)")
     parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="folder for the reports")
+    parser.add_argument("--flame", nargs="*", default=["embedded", "baseline"],
+                        choices=[configuration.name for configuration in CONFIGURATIONS],
+                        help="configurations whose Rasa server is profiled (flame-<name>.svg); none: --flame")
     return parser.parse_args()
 
 
@@ -63,7 +72,7 @@ def warmup_summary(turns: list[TimedTurn], slowest: int = 3) -> dict[str, object
 
 
 def measure(configuration: Configuration, workload: Workload, seconds: float, run_id: str,
-            progress: tqdm) -> dict[str, object]:
+            progress: tqdm, flame_svg: Path | None = None) -> dict[str, object]:
     """Starts `configuration`, warms it up, runs every concurrency level, reads its memory, stops it."""
     workdir = BENCH_DIR / "runs" / configuration.name  # its logs stay here until the next run
     shutil.rmtree(workdir, ignore_errors=True)
@@ -87,6 +96,10 @@ def measure(configuration: Configuration, workload: Workload, seconds: float, ru
             levels.append({**result.summary(), **cpu.summary(result.turns)})
             progress.update()
         memory = {role: [round(resident_mb(pid)) for pid in pids] for role, pids in running.pids().items()}
+        if flame_svg is not None:
+            progress.set_description(f"{configuration.name}: flame graph")
+            flame.record(running.pids()["rasa"][0], seconds, flame_svg, lambda: run_level(
+                running.urls, workload, FLAME_CONCURRENCY, seconds, f"bench-{run_id}-flame"))
     finally:
         running.stop()
     busiest = max(levels, key=lambda level: level["turns_per_second"])
@@ -138,8 +151,10 @@ def main() -> int:
                                                                   "skipped": reason}
                 progress.update((1 + len(workload.plan.concurrency)) if configuration in chosen else 0)
                 continue
+            profiled = configuration.name in args.flame
+            flame_svg = args.out / f"flame-{configuration.name}.svg" if profiled else None
             results["configurations"][configuration.name] = measure(
-                configuration, workload, seconds, run_id, progress
+                configuration, workload, seconds, run_id, progress, flame_svg
             )
     results["run"]["finished"] = dt.datetime.now().isoformat(timespec="seconds")
     results["targets"] = evaluate(results["configurations"])

@@ -8,8 +8,14 @@ The Rasa server (``install_rasa_server_patches``, from launch.rasa_server and la
   (channels.action_timeout);
 - the action server's replies are checked against a JSON schema compiled once
   (channels.action_response_check);
+- the SQL tracker store reads and saves a conversation with plain SQL statements, and keeps SQLite
+  connections open in write-ahead-log mode (stores.lean_tracker_store);
 - the SQL tracker store checks each pooled connection before use and runs a query once more when its
-  connection was lost, so a cut database connection loses no turn (stores.sql_reconnect).
+  connection was lost, so a cut database connection loses no turn (stores.sql_reconnect);
+- calls to the action server reuse keep-alive connections instead of one new connection per call
+  (channels.action_keepalive);
+- the message readers behind the custom slot mappings (action_read_message) run in the Rasa server
+  instead of on the action server (reading.in_process).
 
 The action server (``install_action_server_patches``, from launch.action_server):
 - the same log masking;
@@ -20,7 +26,7 @@ The action server (``install_action_server_patches``, from launch.action_server)
 The patches replace Rasa internals (a module constant, a private method, the executor's ``run``), so they
 are only installed on the versions they were written for: on any other the process refuses to start,
 until each patch has been checked against the new version and ``PATCHED_FOR`` updated. The Rasa server
-never imports ``actions`` (the action server's package).
+never imports ``actions`` (the action server's package); both import ``reading``.
 """
 
 from __future__ import annotations
@@ -66,13 +72,19 @@ def install_rasa_server_patches() -> None:
     # Imported here: Rasa is slow to import, and the versions are checked first.
     import rasa.core.actions.action as rasa_actions
 
+    from channels.action_keepalive import install as install_keepalive
     from channels.action_response_check import validate_action_result
     from channels.action_timeout import request_timeout
+    from reading.in_process import install as install_in_process_reading
+    from stores.lean_tracker_store import install as install_lean_tracker_store
     from stores.sql_reconnect import install as install_sql_reconnect
 
     rasa_actions.DEFAULT_REQUEST_TIMEOUT = request_timeout()  # read by RemoteAction.run at each call
     rasa_actions.RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    install_lean_tracker_store()  # before sql_reconnect, which wraps the save installed here
     install_sql_reconnect()
+    install_keepalive()
+    install_in_process_reading()
     _installed.add("rasa_server")
 
 

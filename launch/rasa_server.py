@@ -72,11 +72,19 @@ def rasa_run_arguments(settings: ProjectSettings) -> list[str]:
 
 
 def with_health_routes(configure_app: Callable[..., Any]) -> Callable[..., Any]:
-    """Rasa's app factory, adding /health/live, /health/ready and /metrics to the app it returns."""
+    """Rasa's app factory, adding /health/live, /health/ready and /metrics to the app it returns (and
+    closing the action server's keep-alive connections when the server stops)."""
 
     def configure_app_with_health(*args: Any, **kwargs: Any) -> Any:
+        from channels.action_keepalive import close_sessions
+
         app = configure_app(*args, **kwargs)
         add_sanic_routes(app, rasa_server_checks(get_settings(), app))
+
+        async def close_action_connections(*_: Any) -> None:
+            await close_sessions()
+
+        app.register_listener(close_action_connections, "after_server_stop")
         return app
 
     configure_app_with_health.adds_health_routes = True  # type: ignore[attr-defined]

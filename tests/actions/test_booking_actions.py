@@ -154,7 +154,7 @@ def test_cancel_forgets_every_detail() -> None:
 
 def test_what_is_typed_during_a_booking_changes_nothing_in_the_screening() -> None:
     """ "mornings, Paris time" answers the booking; it says nothing about where the person lives."""
-    from actions.screening import ActionReadMessage
+    from reading.message_reader import ActionReadMessage
 
     tracker = make_tracker(
         {"language": "en", "residence": "other_province", "requested_slot": "lead_time"},

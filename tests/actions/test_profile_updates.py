@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actions.profile_updates import read_message
+from reading.profile_updates import read_message
 
 
 def entity(name: str, value: str) -> dict[str, str]:
@@ -63,7 +63,7 @@ def test_bad_values_are_ignored() -> None:
 
 
 def test_a_weak_yes_is_not_taken_as_an_answer() -> None:
-    from actions.conversation_state import latest_intent
+    from reading.conversation_state import latest_intent
     from tests.actions.conftest import make_tracker
 
     weak = make_tracker(intent="affirm", text="hmm")

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from actions.screening import ASK_ACTIONS, ActionReadMessage, ValidateScreeningForm
+from actions.screening import ASK_ACTIONS, ValidateScreeningForm
 from actions.verdict import ActionScreeningVerdict, verdict_messages
 from eligibility import FIELD_VALUES, PROFILE_FIELDS, Profile, assess
+from reading.message_reader import ActionReadMessage
 from tests.actions.conftest import make_tracker, run, slot_events
 
 FORM = "screening_form"

@@ -4,29 +4,12 @@ test found losing turns): with stores.sql_reconnect installed, both turns are st
 from __future__ import annotations
 
 import asyncio
-import uuid
 import warnings
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from stores.sql_reconnect import install, with_pre_ping
-from tests.local_services import local_postgres_fixture  # noqa: F401 - fixture
-
-
-@pytest.fixture
-def database_url(local_postgres_url: str) -> Iterator[str]:
-    """A database of this test's own, so cutting its connections touches no other test."""
-    name = f"reconnect_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(local_postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield make_url(local_postgres_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def cut_connections(url: str) -> int:
