@@ -301,7 +301,7 @@ def warm_up() -> float:
     """Build the gazetteer and the patterns now (e.g. at server start); returns seconds taken."""
     started = time.perf_counter()
     get_engine()
-    residences.get_matcher()
+    residences.key_beginnings()
     return time.perf_counter() - started
 
 

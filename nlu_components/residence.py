@@ -1,8 +1,9 @@
 """The residence a message states: the place mentions in its text, and the one that says where the user lives.
 
-Place names come from the shared place index (`places.gazetteer`); this module searches a message for
-its keys with a spaCy PhraseMatcher (built once per process from the index) and decides which mention,
-if any, states a residence. Names that are also ordinary words (the index's gated keys) only count
+Place names come from the shared place index (`places.gazetteer`); this module searches a message's
+words for its keys (every word sequence that is a key, overlaps included, as a spaCy PhraseMatcher on the
+tokens' text would find them, without its copy of 20,000 keys as documents: 90 MB) and decides which
+mention, if any, states a residence. Names that are also ordinary words (the index's gated keys) only count
 when capitalised or after a residence verb, and right after a location preposition ("in Nice", "à
 Tours").
 """
@@ -12,11 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
-
 from nlu_components.clause_scope import FIRST_PERSON, SECOND_PERSON, MessageContext
-from nlu_components.nlp import get_nlp
 from places.gazetteer import PROVINCE_ZONES, PROVINCES, Place, get_gazetteer, stop_words
 
 # Province codes that are also words or common abbreviations: only valid after a city.
@@ -132,12 +129,30 @@ class ResidenceResult:
 
 
 @cache
-def get_matcher() -> PhraseMatcher:
-    """The process-wide PhraseMatcher over the place index's keys, built on first use."""
-    nlp = get_nlp()
-    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-    matcher.add("PLACE", [Doc(nlp.vocab, words=key.split(" ")) for key in get_gazetteer().entries])
-    return matcher
+def key_beginnings() -> frozenset[str]:
+    """Every place key and each of its leading word sequences ("new", "new york" for "new york city"),
+    built once per process: a search stops lengthening a phrase as soon as no key begins with it."""
+    beginnings: set[str] = set()
+    for key in get_gazetteer().entries:
+        words = key.split(" ")
+        beginnings.update(" ".join(words[:length]) for length in range(1, len(words) + 1))
+    return frozenset(beginnings)
+
+
+def place_spans(words: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of every word sequence of the message that is a place key, overlapping ones too."""
+    entries, beginnings = get_gazetteer().entries, key_beginnings()
+    spans: list[tuple[int, int]] = []
+    for start in range(len(words)):
+        phrase = words[start]
+        for end in range(start + 1, len(words) + 1):
+            if end > start + 1:
+                phrase = f"{phrase} {words[end - 1]}"
+            if phrase not in beginnings:
+                break
+            if phrase in entries:
+                spans.append((start, end))
+    return spans
 
 
 # -- finding ----------------------------------------------------------------------------------
@@ -172,7 +187,7 @@ def find_mentions(ctx: MessageContext, blocked: set[int] | None = None) -> list[
     """
     gaz = get_gazetteer()
     blocked = blocked or set()
-    spans = [(s, e) for _, s, e in get_matcher()(ctx.doc)]
+    spans = place_spans(ctx.words)
     mentions: list[PlaceMention] = []
     for start, end in _longest_first(spans):
         if any(i in blocked for i in range(start, end)):

@@ -422,8 +422,11 @@ def build_gazetteer() -> Gazetteer:
 
 @cache
 def get_gazetteer() -> Gazetteer:
-    """The process-wide place index, built on first use (servers build it at start: see preload)."""
-    return build_gazetteer()
+    """The process-wide place index, read from its file or built on first use (servers load it at start:
+    see preload; places/index_file.py keeps the file)."""
+    from places.index_file import load_or_build
+
+    return load_or_build(build_gazetteer)
 
 
 def preload() -> None:
