@@ -22,6 +22,7 @@ import platform
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from importlib.metadata import version
 from pathlib import Path
@@ -32,16 +33,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import deployments, flame  # noqa: E402
 from benchmarks.baseline import BaselineProject  # noqa: E402
+from benchmarks.bench_engine import run as engine_assessments_per_second  # noqa: E402
 from benchmarks.bench_report import markdown, write_reports  # noqa: E402
 from benchmarks.deployments import BASELINE, CONFIGURATIONS, Configuration  # noqa: E402
 from benchmarks.load import TimedTurn, replay, run_level  # noqa: E402
-from benchmarks.processes import CpuMeter, resident_mb  # noqa: E402
+from benchmarks.processes import CpuMeter, machine_ticks, resident_mb  # noqa: E402
 from benchmarks.targets import evaluate  # noqa: E402
 from benchmarks.training import train_assistant  # noqa: E402
 from benchmarks.workload import Workload  # noqa: E402
 from tests.servers import ROOT  # noqa: E402
 
 BENCH_DIR = ROOT / "var" / "bench"
+ENGINE_ASSESSMENTS = 200_000  # per timed run of the engine; the best of ENGINE_RUNS counts
+ENGINE_RUNS = 3
 REPORTS_DIR = ROOT / "reports"
 # The flame graph's load: a level the servers answer well below saturation.
 FLAME_CONCURRENCY = 10
@@ -115,6 +119,21 @@ def measure(configuration: Configuration, workload: Workload, seconds: float, ru
     }
 
 
+def with_machine_busy(measure: Callable[[], float]) -> tuple[float, int]:
+    """`measure()`'s result, and how busy the whole machine was (all cores, %) while it ran."""
+    busy, total = machine_ticks()
+    value = measure()
+    now_busy, now_total = machine_ticks()
+    return value, round(100 * (now_busy - busy) / max(now_total - total, 1))
+
+
+def measure_engine() -> dict[str, float]:
+    """The engine's assessments per second in this process (benchmarks/bench_engine.py), best of a few."""
+    best, busy = with_machine_busy(
+        lambda: max(engine_assessments_per_second(ENGINE_ASSESSMENTS) for _ in range(ENGINE_RUNS)))
+    return {"assessments_per_second": round(best), "machine_busy_percent": busy}
+
+
 def main() -> int:
     args = parse_args()
     workload = Workload.load()
@@ -132,11 +151,16 @@ def main() -> int:
         "training_seconds": {},
         "configurations": {},
     }
-    steps = 2 + len(chosen) * (1 + len(workload.plan.concurrency))
+    steps = 3 + len(chosen) * (1 + len(workload.plan.concurrency))
     with tqdm(total=steps, unit="step", position=0) as progress:
         progress.set_description("training the assistant")
         if not args.skip_train:
-            results["training_seconds"]["assistant"] = round(train_assistant(BENCH_DIR / "train.log"), 1)
+            seconds, busy = with_machine_busy(lambda: train_assistant(BENCH_DIR / "train.log"))
+            results["training_seconds"].update(assistant=round(seconds, 1),
+                                               assistant_machine_busy_percent=busy)
+        progress.update()
+        progress.set_description("timing the engine")
+        results["engine"] = measure_engine()
         progress.update()
         progress.set_description("preparing the baseline")
         if BASELINE in chosen:
@@ -157,7 +181,7 @@ def main() -> int:
                 configuration, workload, seconds, run_id, progress, flame_svg
             )
     results["run"]["finished"] = dt.datetime.now().isoformat(timespec="seconds")
-    results["targets"] = evaluate(results["configurations"])
+    results["targets"] = evaluate(results)
     paths = write_reports(results, args.out)
     print(markdown(results))
     print("Written: " + ", ".join(str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)

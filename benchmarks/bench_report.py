@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator  # noqa: E402
 
 from benchmarks.load import PERCENTILES  # noqa: E402
-from benchmarks.targets import ASSISTANT_CONFIGURATIONS  # noqa: E402
+from benchmarks.targets import ASSISTANT_CONFIGURATIONS, WHOLE_RUN  # noqa: E402
 
 JSON_NAME, MARKDOWN_NAME, PLOT_NAME = "bench.json", "bench.md", "bench_latency.png"
 VERDICT_MARKS = {True: "✅ met", False: "❌ missed", None: "not measured"}
@@ -73,21 +73,22 @@ def configurations_table(results: dict) -> list[str]:
     return table(header, rows)
 
 
+def verdict_cell(verdict: dict | None) -> str:
+    """"0.47 ✅ met (busy 58 %)": the value, the verdict and how busy the machine was meanwhile."""
+    if verdict is None:
+        return "n/a"
+    if verdict["value"] is None:
+        return VERDICT_MARKS[None]
+    busy = verdict.get("busy_percent")
+    return (f"{number(verdict['value'], 2)} {VERDICT_MARKS[verdict['met']]}"
+            + ("" if busy is None else f" (busy {number(busy)} %)"))
+
+
 def targets_table(results: dict) -> list[str]:
-    names = ASSISTANT_CONFIGURATIONS
-    labels = [results["configurations"][name]["label"] for name in names]
-    rows = []
-    for target in results["targets"]:
-        cells = []
-        for name in names:
-            verdict = target["results"].get(name)
-            if verdict is None:
-                cells.append("n/a")
-            elif verdict["value"] is None:
-                cells.append(VERDICT_MARKS[None])
-            else:
-                cells.append(f"{number(verdict['value'], 2)} {VERDICT_MARKS[verdict['met']]}")
-        rows.append([target["target"], *cells])
+    names = [*ASSISTANT_CONFIGURATIONS, WHOLE_RUN]
+    labels = [results["configurations"][name]["label"] for name in ASSISTANT_CONFIGURATIONS] + ["whole run"]
+    rows = [[target["target"], *[verdict_cell(target["results"].get(name)) for name in names]]
+            for target in results["targets"]]
     return table(["target", *labels], rows)
 
 
@@ -134,6 +135,11 @@ def markdown(results: dict) -> str:
         *cold_paths(results),
         "",
         "## Targets",
+        "",
+        "Ratios compare with plain Rasa measured in the same run; CPU per turn and throughput are read at "
+        "each configuration's saturated level. Busy: the whole machine (all cores) while the number was "
+        "measured (for a ratio, the busier of the two levels). "
+        f"Engine: {number(results.get('engine', {}).get('assessments_per_second'))} assessments/s.",
         "",
         *targets_table(results),
         "",

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-SAMPLES_PER_SECOND = 200
+SAMPLES_PER_SECOND = 150
 
 
 def py_spy() -> str | None:
@@ -29,7 +29,7 @@ def record(pid: int, seconds: float, svg: Path, load: Callable[[], object]) -> P
     svg.parent.mkdir(parents=True, exist_ok=True)
     sampler = subprocess.Popen(
         [program, "record", "--pid", str(pid), "--duration", str(round(seconds)), "--rate",
-         str(SAMPLES_PER_SECOND), "--nonblocking", "--format", "flamegraph", "--output", str(svg)],
+         str(SAMPLES_PER_SECOND), "--format", "flamegraph", "--output", str(svg)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:

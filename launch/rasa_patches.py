@@ -10,6 +10,8 @@ The Rasa server (``install_rasa_server_patches``, from launch.rasa_server and la
   (channels.action_response_check);
 - the SQL tracker store reads and saves a conversation with plain SQL statements, and keeps SQLite
   connections open in write-ahead-log mode (stores.lean_tracker_store);
+- an event's class is found by its name in a table, not by walking every Event subclass for each event
+  (stores.event_types);
 - the SQL tracker store checks each pooled connection before use and runs a query once more when its
   connection was lost, so a cut database connection loses no turn (stores.sql_reconnect);
 - calls to the action server reuse keep-alive connections instead of one new connection per call
@@ -76,11 +78,13 @@ def install_rasa_server_patches() -> None:
     from channels.action_response_check import validate_action_result
     from channels.action_timeout import request_timeout
     from reading.in_process import install as install_in_process_reading
+    from stores.event_types import install as install_event_types
     from stores.lean_tracker_store import install as install_lean_tracker_store
     from stores.sql_reconnect import install as install_sql_reconnect
 
     rasa_actions.DEFAULT_REQUEST_TIMEOUT = request_timeout()  # read by RemoteAction.run at each call
     rasa_actions.RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    install_event_types()
     install_lean_tracker_store()  # before sql_reconnect, which wraps the save installed here
     install_sql_reconnect()
     install_keepalive()

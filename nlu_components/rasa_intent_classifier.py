@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import scipy.sparse as sp
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -22,7 +23,7 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANK
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components.linear_intents import LinearIntents
+from nlu_components.linear_intents import LinearIntents, SparseRow
 
 BLOCKS_FILE = "feature_blocks.json"
 
@@ -97,11 +98,25 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             return cls.create(config, model_storage, resource, execution_context)  # nothing was trained
         return cls(config, model_storage, resource, model, blocks)  # type: ignore[arg-type]
 
+    def _rows(self, message: Message) -> list[SparseRow]:
+        """The message's (columns, values) in each block, in training order (empty where it has none)."""
+        vectors = sentence_blocks(message)
+        rows = []
+        for origin, _ in self._blocks:
+            vector = vectors.get(origin)
+            if vector is None:
+                rows.append((np.empty(0, dtype=np.int64), np.empty(0)))
+                continue
+            vector = sp.csr_matrix(vector)  # duplicate entries summed, as the matrices would
+            rows.append((vector.indices, vector.data))
+        return rows
+
     def process(self, messages: list[Message]) -> list[Message]:
-        if self._model is None or not messages:
+        if self._model is None:
             return messages
-        rankings = self._model.ranking(self._matrices(messages), self._config["ranking_length"])
-        for message, ranking in zip(messages, rankings, strict=True):
+        for message in messages:
+            ranking = self._model.ranked(self._model.message_confidences(self._rows(message)),
+                                         self._config["ranking_length"])
             ranked = [{"name": name, "confidence": confidence} for name, confidence in ranking]
             message.set(INTENT, ranked[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranked, add_to_output=True)

@@ -55,3 +55,13 @@ def test_saved_and_loaded_it_scores_the_same(tmp_path: Path) -> None:
     loaded = LinearIntents.load(tmp_path)
     assert loaded.intents == model.intents and loaded.temperature == model.temperature
     assert np.allclose(loaded.confidences([WORDS, LETTERS]), model.confidences([WORDS, LETTERS]))
+
+
+def test_one_message_scored_from_its_columns_as_in_a_matrix() -> None:
+    model = trained()
+    matrices = model.confidences([WORDS, LETTERS])
+    for index in range(WORDS.shape[0]):
+        rows = [(block[index].indices, block[index].data) for block in (WORDS, LETTERS)]
+        assert np.allclose(model.message_confidences(rows), matrices[index])
+    empty = (np.empty(0, dtype=int), np.empty(0))
+    assert np.allclose(model.message_confidences([empty, empty]), 1 / 3)
