@@ -90,10 +90,10 @@ docs-screenshots: train
 security: train
 	$(PY) -m pytest -q tests/security tests/privacy
 
-# nlu-eval, e2e and security in one pytest session: its servers (tests/session_servers.py) start once, at
+# nlu-eval (and the rule search against the trained rules), e2e and security in one pytest session: its servers (tests/session_servers.py) start once, at
 # collection, shared by e2e, telegram, security and privacy, and boot while the tests that need no server run.
 end-to-end: train
-	@$(call timed,nlu-eval+e2e+security) $(PY) -m pytest -q tests/nlu_eval tests/e2e tests/telegram tests/faults \
+	@$(call timed,nlu-eval+e2e+security) $(PY) -m pytest -q tests/nlu_eval tests/policies tests/e2e tests/telegram tests/faults \
 	  tests/security tests/privacy --ignore=tests/e2e/test_supervised_run.py
 
 # scripts/run.sh under fire: servers killed with SIGKILL come back by themselves (its own servers, so it runs

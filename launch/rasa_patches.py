@@ -14,6 +14,8 @@ The Rasa server (``install_rasa_server_patches``, from launch.rasa_server and la
   (stores.event_types);
 - the SQL tracker store checks each pooled connection before use and runs a query once more when its
   connection was lost, so a cut database connection loses no turn (stores.sql_reconnect);
+- RulePolicy stops checking a rule once the conversation walked past its length, and stops walking
+  when no rule is left (policies.rule_lookup);
 - calls to the action server reuse keep-alive connections instead of one new connection per call
   (channels.action_keepalive);
 - the message readers behind the custom slot mappings (action_read_message) run in the Rasa server
@@ -77,6 +79,7 @@ def install_rasa_server_patches() -> None:
     from channels.action_keepalive import install as install_keepalive
     from channels.action_response_check import validate_action_result
     from channels.action_timeout import request_timeout
+    from policies.rule_lookup import install as install_rule_lookup
     from reading.in_process import install as install_in_process_reading
     from stores.event_types import install as install_event_types
     from stores.lean_tracker_store import install as install_lean_tracker_store
@@ -89,6 +92,7 @@ def install_rasa_server_patches() -> None:
     install_sql_reconnect()
     install_keepalive()
     install_in_process_reading()
+    install_rule_lookup()
     _installed.add("rasa_server")
 
 
