@@ -42,7 +42,7 @@ lint: install
 # tests/privacy also holds end-to-end privacy tests (make security): unit runs only its unit tests.
 PRIVACY_UNIT_TESTS := tests/privacy/test_log_masking.py tests/privacy/test_tracker_redaction.py
 
-UNIT_TESTS := tests/engine tests/i18n tests/nlu tests/nlu_components tests/places tests/nlu_report tests/actions tests/reading \
+UNIT_TESTS := tests/engine tests/i18n tests/nlu tests/nlu_components tests/places tests/nlu_report tests/actions tests/reading tests/trackers \
   tests/leads tests/channels tests/project_settings tests/launch tests/desk/test_desk_parts.py \
   tests/desk/test_desk_app.py $(PRIVACY_UNIT_TESTS)
 

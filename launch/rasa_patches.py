@@ -14,6 +14,8 @@ The Rasa server (``install_rasa_server_patches``, from launch.rasa_server and la
   (stores.event_types);
 - the SQL tracker store checks each pooled connection before use and runs a query once more when its
   connection was lost, so a cut database connection loses no turn (stores.sql_reconnect);
+- a slot is copied by copying its attributes, not through copy's generic machinery, for each tracker
+  Rasa makes (trackers.slot_copies);
 - RulePolicy stops checking a rule once the conversation walked past its length, and stops walking
   when no rule is left (policies.rule_lookup);
 - calls to the action server reuse keep-alive connections instead of one new connection per call
@@ -84,6 +86,7 @@ def install_rasa_server_patches() -> None:
     from stores.event_types import install as install_event_types
     from stores.lean_tracker_store import install as install_lean_tracker_store
     from stores.sql_reconnect import install as install_sql_reconnect
+    from trackers.slot_copies import install as install_slot_copies
 
     rasa_actions.DEFAULT_REQUEST_TIMEOUT = request_timeout()  # read by RemoteAction.run at each call
     rasa_actions.RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
@@ -93,6 +96,7 @@ def install_rasa_server_patches() -> None:
     install_keepalive()
     install_in_process_reading()
     install_rule_lookup()
+    install_slot_copies()
     _installed.add("rasa_server")
 
 

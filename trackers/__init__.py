@@ -1,0 +1,1 @@
+"""Changes to how Rasa builds its in-memory conversation trackers: the same trackers, built with less work."""
