@@ -8,8 +8,11 @@ put the tracker store at about a third of the Rasa server's CPU per message. Her
 
 - a read is one SQL statement returning the ``data`` column of the events Rasa's own query would return
   (the latest session's, or all of them), in id order;
-- a save counts the stored events of the latest session as Rasa does, then adds the new ones in one
-  multi-row INSERT through the table Rasa declares (so its id sequence, where there is one, still applies);
+- a save adds the new events in one multi-row INSERT through the table Rasa declares (so its id sequence,
+  where there is one, still applies). Which events are new: for a tracker read in this turn, those beyond
+  the ones it was read with (the conversation's lock keeps any other server from writing in between);
+  otherwise, and always after a failed or a first save, those beyond the count of stored events of the
+  latest session, as Rasa counts them (so a save retried after a lost connection adds nothing twice);
 - SQLite connections are pooled, in write-ahead-log mode with ``synchronous=NORMAL``: a save no longer
   waits for the disk twice, and the desk's reads never block the server's writes. A power cut may lose
   the last turns, never corrupt the file.
@@ -58,6 +61,10 @@ def event_row(sender_id: str, event: Any) -> dict[str, Any]:
     }
 
 
+# Set on a tracker read from the latest session: how many of its events are stored. Used once, by the save.
+READ_WITH = "_impplus_stored_events"
+
+
 async def retrieve_events(store: Any, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
     """Replaces ``SQLTrackerStore._retrieve``: the tracker from its stored events, or None."""
     from rasa.shared.core.trackers import DialogueStateTracker
@@ -65,16 +72,21 @@ async def retrieve_events(store: Any, sender_id: str, fetch_events_from_all_sess
     query = ALL_EVENTS if fetch_events_from_all_sessions else LATEST_SESSION_EVENTS
     with store.session_scope() as session:
         events = [json.loads(data) for (data,) in session.execute(query, {"sender_id": sender_id})]
-    if store.domain and events:
-        return DialogueStateTracker.from_dict(sender_id, events, store.domain.slots)
-    return None
+    if not (store.domain and events):
+        return None
+    tracker = DialogueStateTracker.from_dict(sender_id, events, store.domain.slots)
+    if not fetch_events_from_all_sessions and len(tracker.events) == len(events):
+        setattr(tracker, READ_WITH, len(events))
+    return tracker
 
 
 async def save_events(store: Any, tracker: Any) -> None:
     """Replaces ``SQLTrackerStore.save``: streams the events, then stores those not stored yet."""
     await store.stream_events(tracker)
+    read_with = tracker.__dict__.pop(READ_WITH, None)  # once: a second save, or a retry, counts
     with store.session_scope() as session:
-        stored = session.execute(STORED_IN_LATEST_SESSION, {"sender_id": tracker.sender_id}).scalar() or 0
+        stored = read_with if read_with is not None else session.execute(
+            STORED_IN_LATEST_SESSION, {"sender_id": tracker.sender_id}).scalar() or 0
         new_events = itertools.islice(tracker.events, stored, None)
         rows = [event_row(tracker.sender_id, event) for event in new_events]
         if rows:

@@ -118,3 +118,23 @@ def test_sqlite_connections_are_pooled_in_write_ahead_log_mode(tmp_path: Path, d
     assert isinstance(store.engine.pool, sa.pool.QueuePool)
     assert (tmp_path / "tracker.db-wal").exists()
     store.engine.dispose()
+
+
+def test_a_tracker_read_this_turn_is_saved_without_counting_and_only_once_so(store_url: str,
+                                                                              domain: Domain) -> None:
+    lean_tracker_store.install()
+    store = SQLTrackerStore(domain=domain, host=store_url)
+    play(store, "memo", lean_tracker_store.retrieve_events, lean_tracker_store.save_events)
+    statements: list[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute",
+                    lambda _conn, _cursor, statement, *_: statements.append(statement))
+    tracker = asyncio.run(store.retrieve("memo"))
+    tracker.update(UserUttered("one more", {"name": "greet", "confidence": 1.0}))
+    asyncio.run(store.save(tracker))
+    assert not any("count(" in statement for statement in statements)
+    asyncio.run(store.save(tracker))  # saved again: counted, and nothing added twice
+    assert any("count(" in statement for statement in statements)
+    events = asyncio.run(store.retrieve("memo")).events
+    said = [event.text for event in events if isinstance(event, UserUttered)]
+    assert said == ["hello again", "thanks", "one more"]
+    store.engine.dispose()
