@@ -25,6 +25,7 @@ from reading.conversation_state import (
     requested_field,
     skipped_fields,
 )
+from reading.message_reader import ActionReadMessage
 
 # Answers that should have filled the question asked; anything else (a question, small talk) is an
 # interruption after which the form simply asks again.
@@ -138,4 +139,6 @@ def _anything_known(tracker: Tracker) -> bool:
 ASK_ACTIONS = ask_actions(PROFILE_FIELDS, field_question)
 
 
-__all__ = ["ValidateScreeningForm", "ASK_ACTIONS", "field_question", "in_screening"]
+# ActionReadMessage is also served here: the Rasa server runs it itself (reading.in_process), but a plain
+# `rasa run` or `rasa shell` without this project's patches calls it on the action server.
+__all__ = ["ActionReadMessage", "ValidateScreeningForm", "ASK_ACTIONS", "field_question", "in_screening"]

@@ -16,8 +16,8 @@ The Rasa server (``install_rasa_server_patches``, from launch.rasa_server and la
   connection was lost, so a cut database connection loses no turn (stores.sql_reconnect);
 - a slot is copied by copying its attributes, not through copy's generic machinery, for each tracker
   Rasa makes (trackers.slot_copies);
-- RulePolicy stops checking a rule once the conversation walked past its length, and stops walking
-  when no rule is left (policies.rule_lookup);
+- RulePolicy checks only the rules that can follow the latest action, sets a rule aside once the
+  conversation walked past its length, and stops when no rule is left (policies.rule_lookup);
 - calls to the action server reuse keep-alive connections instead of one new connection per call
   (channels.action_keepalive);
 - the message readers behind the custom slot mappings (action_read_message) run in the Rasa server
