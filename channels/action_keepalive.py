@@ -82,20 +82,10 @@ async def close_sessions() -> None:
         await session.close()
 
 
-_rasa_session: list[Any] = []  # Rasa's own EndpointConfig.session, kept when it is replaced
-
-
-def rasa_session() -> Any:
-    """Rasa's own ``EndpointConfig.session`` (one new session per call), installed or not."""
-    from rasa.utils.endpoints import EndpointConfig
-
-    return _rasa_session[0] if _rasa_session else EndpointConfig.session
-
-
 def install() -> None:
     """Every Rasa endpoint (action server, NLG, model server) reuses its connections; idempotent."""
     from rasa.utils.endpoints import EndpointConfig
 
-    if EndpointConfig.session is not borrowed_session:
-        _rasa_session[:] = [EndpointConfig.session]
-        EndpointConfig.session = borrowed_session  # type: ignore[assignment,method-assign]
+    from launch.rasa_replacements import replace
+
+    replace(EndpointConfig, "session", borrowed_session)

@@ -93,10 +93,6 @@ class LinearIntents:
             return np.full(len(self.intents), 1.0 / len(self.intents))
         return softmax(scores[np.newaxis, :], self.temperature)[0]
 
-    def ranking(self, blocks: Sequence[sp.spmatrix], length: int) -> list[list[tuple[str, float]]]:
-        """Per message, the `length` most likely intents with their confidences, best first."""
-        return [self.ranked(row, length) for row in self.confidences(blocks)]
-
     def ranked(self, confidences: np.ndarray, length: int) -> list[tuple[str, float]]:
         """The `length` most likely intents of one message's `confidences`, best first."""
         best = np.argsort(-confidences, kind="stable")[:length]

@@ -67,20 +67,10 @@ def possible_keys(policy: Any, lookup: dict[str, str], states: list[dict[str, An
     return matched | pending
 
 
-_rasa_own: list[Any] = []  # Rasa's own _get_possible_keys, kept when it is replaced
-
-
-def rasa_possible_keys() -> Any:
-    """Rasa's own ``RulePolicy._get_possible_keys``, installed or not."""
-    from rasa.core.policies.rule_policy import RulePolicy
-
-    return _rasa_own[0] if _rasa_own else RulePolicy._get_possible_keys
-
-
 def install() -> None:
     """``RulePolicy._get_possible_keys`` as above; idempotent."""
     from rasa.core.policies.rule_policy import RulePolicy
 
-    if RulePolicy._get_possible_keys is not possible_keys:
-        _rasa_own[:] = [RulePolicy._get_possible_keys]
-        RulePolicy._get_possible_keys = possible_keys  # type: ignore[method-assign,assignment]
+    from launch.rasa_replacements import replace
+
+    replace(RulePolicy, "_get_possible_keys", possible_keys)

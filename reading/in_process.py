@@ -16,9 +16,11 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from rasa.core.actions.action import ActionExtractSlots
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from launch.rasa_replacements import original, replace
 from reading.message_reader import ActionReadMessage
 
 logger = logging.getLogger(__name__)
@@ -43,20 +45,16 @@ async def read_in_process(action_name: str, tracker: Any) -> list[Any]:
     return [event for event in deserialise_events(events) if isinstance(event, (SlotSet, BotUttered))]
 
 
+async def run_custom_action(extract: Any, custom_action: str, output_channel: Any, nlg: Any, tracker: Any,
+                            domain: Any) -> list[Any]:
+    """Replaces ``ActionExtractSlots._run_custom_action``: a reader here, any other mapping remotely."""
+    if custom_action in READERS:
+        return await read_in_process(custom_action, tracker)
+    remote = original(ActionExtractSlots, "_run_custom_action")
+    return await remote(extract, custom_action, output_channel, nlg, tracker, domain)
+
+
 def install() -> None:
     """Rasa's slot extraction runs the READERS here and calls the action server for any other custom
     mapping; idempotent. Written for the Rasa version launch/rasa_patches.py checks."""
-    from rasa.core.actions.action import ActionExtractSlots
-
-    remote = ActionExtractSlots._run_custom_action
-    if getattr(remote, "reads_in_process", False):
-        return
-
-    async def run_custom_action(self: ActionExtractSlots, custom_action: str, output_channel: Any, nlg: Any,
-                                tracker: Any, domain: Any) -> list[Any]:
-        if custom_action in READERS:
-            return await read_in_process(custom_action, tracker)
-        return await remote(self, custom_action, output_channel, nlg, tracker, domain)
-
-    run_custom_action.reads_in_process = True  # type: ignore[attr-defined]
-    ActionExtractSlots._run_custom_action = run_custom_action  # type: ignore[method-assign]
+    replace(ActionExtractSlots, "_run_custom_action", run_custom_action)

@@ -13,6 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import rasa.shared.utils.common
+from rasa.shared.core.events import Event
+
+from launch.rasa_replacements import original, replace
+
 _by_name: dict[str, type] = {}
 
 
@@ -24,20 +29,14 @@ def event_class_table(event: type, subclasses: Callable[[type], list[type]]) -> 
     return table
 
 
+def resolve_by_type(type_name: str, default: Any = None) -> Any:
+    """Replaces ``Event.resolve_by_type``: the class from the table, else Rasa's own answer."""
+    if not _by_name:
+        _by_name.update(event_class_table(Event, rasa.shared.utils.common.all_subclasses))
+    found = _by_name.get(type_name)
+    return found if found is not None else original(Event, "resolve_by_type")(type_name, default)
+
+
 def install() -> None:
     """``Event.resolve_by_type`` answers from the table; idempotent."""
-    import rasa.shared.utils.common
-    from rasa.shared.core.events import Event
-
-    if getattr(Event.resolve_by_type, "from_table", False):
-        return
-    rasa_own = Event.resolve_by_type
-
-    def resolve_by_type(type_name: str, default: Any = None) -> Any:
-        if not _by_name:
-            _by_name.update(event_class_table(Event, rasa.shared.utils.common.all_subclasses))
-        found = _by_name.get(type_name)
-        return found if found is not None else rasa_own(type_name, default)
-
-    resolve_by_type.from_table = True  # type: ignore[attr-defined]
-    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign,assignment]
+    replace(Event, "resolve_by_type", staticmethod(resolve_by_type))

@@ -131,26 +131,15 @@ def with_tuned_sqlite(init: Callable[..., None]) -> Callable[..., None]:
     return tuned_init
 
 
-_rasa_own: dict[str, Callable[..., Any]] = {}  # Rasa's methods, kept when they are replaced
-
-
-def rasa_own(name: str) -> Callable[..., Any]:
-    """Rasa's own ``SQLTrackerStore`` method `name` ("_retrieve" or "save"), installed or not."""
-    from rasa.core.tracker_store import SQLTrackerStore
-
-    return _rasa_own.get(name) or getattr(SQLTrackerStore, name)
-
-
 def install() -> None:
     """Rasa's SQLTrackerStore reads and saves as above; idempotent."""
     import rasa.core.tracker_store as tracker_store
 
+    from launch.rasa_replacements import original, replace
+
     store = tracker_store.SQLTrackerStore
-    if getattr(store, "lean", False):
-        return
-    _rasa_own.update(_retrieve=store._retrieve, save=store.save)
-    tracker_store.create_engine_kwargs = with_sqlite_pool(tracker_store.create_engine_kwargs)
-    store.__init__ = with_tuned_sqlite(store.__init__)  # type: ignore[method-assign]
-    store._retrieve = retrieve_events  # type: ignore[method-assign,assignment]
-    store.save = save_events  # type: ignore[method-assign,assignment]
-    store.lean = True  # type: ignore[attr-defined]
+    replace(tracker_store, "create_engine_kwargs",
+            with_sqlite_pool(original(tracker_store, "create_engine_kwargs")))
+    replace(store, "__init__", with_tuned_sqlite(original(store, "__init__")))
+    replace(store, "_retrieve", retrieve_events)
+    replace(store, "save", save_events)

@@ -24,4 +24,6 @@ def install() -> None:
     """Every Rasa slot copies itself as above; idempotent."""
     from rasa.shared.core.slots import Slot
 
-    Slot.__copy__ = shallow_copy  # type: ignore[attr-defined]
+    from launch.rasa_replacements import replace
+
+    replace(Slot, "__copy__", shallow_copy)

@@ -10,6 +10,7 @@ from aiohttp import web
 from rasa.utils.endpoints import EndpointConfig
 
 from channels import action_keepalive
+from launch.rasa_replacements import original
 
 
 async def calls_and_connections(calls: int, pause: float = 0.0) -> tuple[list[dict], int]:
@@ -50,13 +51,12 @@ def run(coroutine: Awaitable) -> object:
 
 
 @pytest.fixture()
-def keepalive(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(EndpointConfig, "session", EndpointConfig.session)  # undone after the test
-    action_keepalive.install()
+def keepalive() -> None:
+    action_keepalive.install()  # as the Rasa server does: for the rest of the process
 
 
 def test_without_the_patch_rasa_opens_a_connection_per_call(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(EndpointConfig, "session", action_keepalive.rasa_session())
+    monkeypatch.setattr(EndpointConfig, "session", original(EndpointConfig, "session"))
     _, connections = run(calls_and_connections(3))
     assert connections == 3
 

@@ -26,7 +26,8 @@ def test_each_block_is_scaled_to_unit_length_so_neither_drowns_the_other() -> No
 
 
 def test_it_learns_the_training_intents_with_confident_rankings() -> None:
-    rankings = trained().ranking([WORDS, LETTERS], length=2)
+    model = trained()
+    rankings = [model.ranked(row, 2) for row in model.confidences([WORDS, LETTERS])]
     assert [ranking[0][0] for ranking in rankings] == INTENTS
     assert all(ranking[0][1] > 0.5 and len(ranking) == 2 for ranking in rankings)
 
@@ -46,7 +47,8 @@ def test_a_lower_temperature_is_less_sure() -> None:
 def test_two_intents_get_one_weight_row_each() -> None:
     model = LinearIntents.train([WORDS[:4], LETTERS[:4]], INTENTS[:4], c=1.0, temperature=4.0, seed=1)
     assert model.weights.shape[0] == 2
-    assert [ranking[0][0] for ranking in model.ranking([WORDS[:4], LETTERS[:4]], 1)] == INTENTS[:4]
+    rankings = [model.ranked(row, 1) for row in model.confidences([WORDS[:4], LETTERS[:4]])]
+    assert [ranking[0][0] for ranking in rankings] == INTENTS[:4]
 
 
 def test_saved_and_loaded_it_scores_the_same(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from launch.rasa_replacements import original
 from stores import lean_tracker_store
 from tests.servers import ROOT
 
@@ -88,7 +89,7 @@ def rows(store: SQLTrackerStore, sender: str) -> list[tuple]:
 def test_the_same_rows_are_written_and_the_same_conversation_read(store_url: str, domain: Domain) -> None:
     lean_tracker_store.install()
     store = SQLTrackerStore(domain=domain, host=store_url)
-    rasa_retrieve, rasa_save = lean_tracker_store.rasa_own("_retrieve"), lean_tracker_store.rasa_own("save")
+    rasa_retrieve, rasa_save = original(SQLTrackerStore, "_retrieve"), original(SQLTrackerStore, "save")
     lean_retrieve, lean_save = lean_tracker_store.retrieve_events, lean_tracker_store.save_events
     play(store, "by-rasa", rasa_retrieve, rasa_save)
     play(store, "lean", lean_retrieve, lean_save)
